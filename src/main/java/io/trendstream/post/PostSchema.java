@@ -1,0 +1,35 @@
+package io.trendstream.post;
+
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The Spark schema of a post on the {@code tweets} topic, for {@code from_json}. Listing only the
+ * nine fields makes Spark skip everything else in a full v1.1 tweet object.
+ */
+public final class PostSchema {
+  public static final String CREATED_AT = "created_at";
+  public static final String ID = "id";
+  public static final String ID_STR = "id_str";
+  public static final String TEXT = "text";
+  public static final String LANG = "lang";
+
+  /**
+   * Spark's parser rejects Twitter's day-of-week field ("Tue "), so the job parses
+   * {@code substring(created_at, 5)}, e.g. {@code Mar 13 03:49:58 +0000 2018}, with this pattern.
+   */
+  public static final String EVENT_TIME_PATTERN = "MMM dd HH:mm:ss Z yyyy";
+
+  public static final StructType SCHEMA = new StructType()
+      .add(CREATED_AT, DataTypes.StringType)
+      .add(ID, DataTypes.LongType)
+      .add(ID_STR, DataTypes.StringType)
+      .add(TEXT, DataTypes.StringType)
+      .add("retweet_count", DataTypes.LongType)
+      .add("favorite_count", DataTypes.LongType)
+      .add("favorited", DataTypes.BooleanType)
+      .add("retweeted", DataTypes.BooleanType)
+      .add(LANG, DataTypes.StringType);
+
+  private PostSchema() {}
+}
