@@ -1,0 +1,16 @@
+package io.trendstream.cli;
+
+/**
+ * A mistake the user can fix (missing file, unreachable broker, bad value found after parsing).
+ * {@link Main} prints its message on one line, no stack trace, and exits 1. Bad flags are
+ * picocli's ParameterException instead (exit 2).
+ */
+public class UserError extends RuntimeException {
+  public UserError(String message) {
+    super(message);
+  }
+
+  public UserError(String message, Throwable cause) {
+    super(message, cause);
+  }
+}
