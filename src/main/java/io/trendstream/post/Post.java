@@ -23,6 +23,9 @@ public record Post(
     boolean retweeted,
     String lang) {
 
+  /** The Kafka topic posts travel on, from every producer to the streaming job. */
+  public static final String TOPIC = "tweets";
+
   public Post {
     Objects.requireNonNull(createdAt, "created_at");
     Objects.requireNonNull(idStr, "id_str");

@@ -1,0 +1,28 @@
+package io.trendstream.pipeline;
+
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.streaming.DataStreamWriter;
+import org.apache.spark.sql.streaming.StreamingQuery;
+
+/**
+ * Where a streaming query's results go. The job configures the writer (query name, output mode,
+ * checkpoint, trigger) and the sink chooses the format and starts it, so tests can swap the
+ * live tables for Spark's memory sink.
+ */
+@FunctionalInterface
+public interface ResultSink {
+  /**
+   * @param table the result's table name ({@code tweets}, {@code word_counts}, ...)
+   * @param result the query's output; its schema is the table's
+   * @param writer {@code result.writeStream()}, configured, not yet started
+   */
+  StreamingQuery start(String table, Dataset<Row> result, DataStreamWriter<Row> writer)
+      throws TimeoutException;
+
+  /** Spark's memory sink: one temp view per query, named after the query. For tests. */
+  static ResultSink memory() {
+    return (table, result, writer) -> writer.format("memory").start();
+  }
+}
