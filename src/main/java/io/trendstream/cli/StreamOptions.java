@@ -1,0 +1,112 @@
+package io.trendstream.cli;
+
+import io.trendstream.pipeline.LiveTables;
+import io.trendstream.pipeline.SparkQueryService;
+import io.trendstream.pipeline.StreamConfig;
+import io.trendstream.pipeline.Tokenizer;
+import io.trendstream.pipeline.TrendQueries.EventTime;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** The streaming job's and query API's flags, shared by {@code stream} and {@code demo}. */
+public final class StreamOptions {
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec spec;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "data",
+      description = "Checkpoints (and the embedded broker's log) live here (default: ${DEFAULT-VALUE}).")
+  public Path dataDir;
+
+  @Option(names = "--http-port", paramLabel = "N", defaultValue = "8080",
+      description = "Port of the query API and dashboard (default: ${DEFAULT-VALUE}; 0 = any free).")
+  public int httpPort;
+
+  @Option(names = "--http-host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+      description = "Address the query API binds (default: ${DEFAULT-VALUE}, this machine only).")
+  public String httpHost;
+
+  @Option(names = "--http-token", paramLabel = "TOKEN",
+      description = "Require 'Authorization: Bearer TOKEN' on every HTTP request.")
+  public String httpToken;
+
+  @Option(names = "--tokenizer", paramLabel = "words|whitespace", defaultValue = "words",
+      description = "words: lowercased words, hashtags, mentions, CJK segmented; "
+          + "whitespace: split on single spaces like the original demo (default: ${DEFAULT-VALUE}).")
+  public String tokenizer;
+
+  @Option(names = "--window", paramLabel = "DURATION", defaultValue = StreamConfig.DEFAULT_WINDOW,
+      description = "Window length of windowed_word_counts (default: ${DEFAULT-VALUE}).")
+  public String window;
+
+  @Option(names = "--slide", paramLabel = "DURATION", defaultValue = StreamConfig.DEFAULT_SLIDE,
+      description = "How often a new window starts (default: ${DEFAULT-VALUE}).")
+  public String slide;
+
+  @Option(names = "--watermark", paramLabel = "DURATION",
+      defaultValue = StreamConfig.DEFAULT_WATERMARK,
+      description = "How late a post may arrive and still count (default: ${DEFAULT-VALUE}).")
+  public String watermark;
+
+  @Option(names = "--event-time", paramLabel = "created_at|kafka", defaultValue = "created_at",
+      description = "Clock of the windows: the post's created_at, or the Kafka record timestamp "
+          + "(default: ${DEFAULT-VALUE}).")
+  public String eventTime;
+
+  @Option(names = "--master", paramLabel = "URL",
+      description = "Spark master (default: local[*], or what spark-submit set).")
+  public String master;
+
+  @Option(names = "--conf", paramLabel = "KEY=VALUE",
+      description = "Any Spark setting, e.g. --conf spark.sql.shuffle.partitions=4 (repeatable).")
+  public Map<String, String> sparkConf = new LinkedHashMap<>();
+
+  @Option(names = "--sql-max-rows", paramLabel = "N",
+      defaultValue = "" + SparkQueryService.DEFAULT_MAX_ROWS,
+      description = "Most rows one SQL query returns (default: ${DEFAULT-VALUE}).")
+  public int sqlMaxRows;
+
+  @Option(names = "--keep-posts", paramLabel = "N",
+      defaultValue = "" + LiveTables.DEFAULT_KEEP_POSTS,
+      description = "Newest posts kept in the live tweets table (default: ${DEFAULT-VALUE}).")
+  public int keepPosts;
+
+  /** Validates the values picocli cannot and builds the job's config. */
+  public StreamConfig toConfig(String bootstrapServers, String topic) {
+    StreamConfig c = new StreamConfig();
+    c.bootstrapServers = bootstrapServers;
+    c.topic = topic;
+    c.dataDir = dataDir;
+    try {
+      c.tokenizer = Tokenizer.of(tokenizer);
+      c.eventTime = EventTime.of(eventTime);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    c.window = duration("--window", window);
+    c.slide = duration("--slide", slide);
+    c.watermark = duration("--watermark", watermark);
+    if (httpPort < 0 || httpPort > 65535) {
+      throw new ParameterException(spec.commandLine(),
+          "--http-port must be between 0 and 65535, not " + httpPort);
+    }
+    if (sqlMaxRows < 1 || keepPosts < 1) {
+      throw new ParameterException(spec.commandLine(),
+          "--sql-max-rows and --keep-posts must be at least 1");
+    }
+    return c;
+  }
+
+  /** Spark's interval syntax: a number and a unit, e.g. "10 minutes", "30 seconds". */
+  private String duration(String flag, String value) {
+    if (!value.trim().matches("(?i)\\d+ (milliseconds?|seconds?|minutes?|hours?|days?|weeks?)")) {
+      throw new ParameterException(spec.commandLine(), flag + " '" + value
+          + "' is not a duration (e.g. '10 minutes', '30 seconds', '1 hour')");
+    }
+    return value.trim();
+  }
+}
