@@ -41,8 +41,8 @@ class EmbeddedKafkaBrokerTest {
           p.send(new ProducerRecord<>("round-trip", "k" + i, "v" + i)).get();
         }
       }
-      List<ConsumerRecord<String, String>> got =
-          KafkaTestClients.consume(broker.bootstrapServers(), "round-trip", 100, Duration.ofSeconds(30));
+      List<ConsumerRecord<String, String>> got = KafkaTestClients.consume(
+          broker.bootstrapServers(), "round-trip", 100, Duration.ofSeconds(30));
       assertThat(got).hasSize(100);
       assertThat(got).extracting(ConsumerRecord::value).contains("v0", "v99");
       assertThat(got).extracting(ConsumerRecord::partition).contains(0, 1, 2);
