@@ -1,0 +1,335 @@
+package io.trendstream.broker;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Kafka broker (KRaft, roles broker+controller, node id 1) running inside this
+ * JVM. Input: a data directory (created and formatted on first use, reused afterwards so topics
+ * and records survive a restart) and a client port. Output: a PLAINTEXT listener at
+ * {@link #bootstrapServers()} that any Kafka client or tool can use; records are whatever
+ * clients write. Kafka's server classes are internal APIs, so this is the only class that touches
+ * them.
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+  /** Written and read back by {@link #start()} to prove the broker serves real traffic. */
+  public static final String HEALTH_TOPIC = "_trendstream_health";
+  public static final int DEFAULT_PORT = 9092;
+
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+  private static final String HOST = "127.0.0.1";
+  private static final int NODE_ID = 1;
+  private static final String CONTROLLER_LISTENER = "CONTROLLER";
+  private static final String META_PROPERTIES = "meta.properties";
+  /** After an unclean kill, log recovery made a start take ~12 s; leave plenty of margin. */
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+  private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Path dataDir;
+  private final int requestedPort;
+  private int port;
+  private KafkaRaftServer server;
+
+  /**
+   * @param dataDir where the broker keeps its log (created if missing)
+   * @param port client port; 0 picks a free one at {@link #start()}
+   */
+  public EmbeddedKafkaBroker(Path dataDir, int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port " + port + " is not in 0..65535");
+    }
+    this.dataDir = dataDir.toAbsolutePath();
+    this.requestedPort = port;
+  }
+
+  /**
+   * Formats the data directory if needed, starts the broker and returns once a record has made
+   * a produce and consume round trip through {@link #HEALTH_TOPIC}.
+   *
+   * @throws IllegalStateException with a one-line reason (port in use, data dir unusable, ...)
+   */
+  public synchronized EmbeddedKafkaBroker start() {
+    if (server != null) {
+      return this;
+    }
+    port = requestedPort == 0 ? freePort() : requirePortFree(requestedPort);
+    int controllerPort = freePort();
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot create Kafka data dir " + dataDir + ": " + e, e);
+    }
+    KafkaConfig config = new KafkaConfig(brokerProperties(port, controllerPort), false);
+    formatIfNeeded(config);
+    KafkaRaftServer s = new KafkaRaftServer(config, Time.SYSTEM);
+    try {
+      s.startup();
+    } catch (RuntimeException e) {
+      shutdownQuietly(s);
+      throw new IllegalStateException("Kafka broker failed to start: " + e.getMessage(), e);
+    }
+    server = s;
+    try {
+      healthCheck();
+    } catch (RuntimeException e) {
+      stop();
+      throw e;
+    }
+    LOG.info("Kafka broker ready at {} (data in {})", bootstrapServers(), dataDir);
+    return this;
+  }
+
+  /** {@code 127.0.0.1:PORT}; valid after {@link #start()}. */
+  public String bootstrapServers() {
+    if (port == 0) {
+      throw new IllegalStateException("broker not started");
+    }
+    return HOST + ":" + port;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public synchronized boolean isRunning() {
+    return server != null;
+  }
+
+  /** Creates a topic; an existing topic of that name is fine and left unchanged. */
+  public void createTopic(String name, int partitions, short replication) {
+    createTopic(name, partitions, replication, Map.of());
+  }
+
+  /**
+   * Creates a topic with extra topic configs (e.g. {@code cleanup.policy=compact}); an existing
+   * topic of that name is fine and left unchanged.
+   */
+  public void createTopic(
+      String name, int partitions, short replication, Map<String, String> configs) {
+    try (Admin admin = admin()) {
+      createTopic(admin, name, partitions, replication, configs);
+    }
+  }
+
+  /** Names of all non-internal topics. */
+  public Set<String> topics() {
+    try (Admin admin = admin()) {
+      return admin.listTopics().names().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot list topics: " + rootMessage(e), e);
+    }
+  }
+
+  /** Stops the broker and waits until it is down. Idempotent. */
+  public synchronized void stop() {
+    KafkaRaftServer s = server;
+    server = null;
+    if (s != null) {
+      shutdownQuietly(s);
+      LOG.info("Kafka broker at {} stopped", bootstrapServers());
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private Properties brokerProperties(int clientPort, int controllerPort) {
+    Properties p = new Properties();
+    p.put("process.roles", "broker,controller");
+    p.put("node.id", Integer.toString(NODE_ID));
+    p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
+    p.put("listeners",
+        "PLAINTEXT://" + HOST + ":" + clientPort + "," + CONTROLLER_LISTENER + "://" + HOST + ":"
+            + controllerPort);
+    p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + clientPort);
+    p.put("controller.listener.names", CONTROLLER_LISTENER);
+    p.put("inter.broker.listener.name", "PLAINTEXT");
+    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("log.dirs", dataDir.toString());
+    // One node: internal topics cannot have more replicas than brokers.
+    p.put("offsets.topic.replication.factor", "1");
+    p.put("transaction.state.log.replication.factor", "1");
+    p.put("transaction.state.log.min.isr", "1");
+    p.put("share.coordinator.state.topic.replication.factor", "1");
+    p.put("share.coordinator.state.topic.min.isr", "1");
+    // Few partitions: 50 offsets partitions cost seconds of start-up on a 2-core machine.
+    p.put("offsets.topic.num.partitions", "1");
+    p.put("transaction.state.log.num.partitions", "1");
+    p.put("share.coordinator.state.topic.num.partitions", "1");
+    // A lone consumer should not wait 3 s for group members that will never come.
+    p.put("group.initial.rebalance.delay.ms", "0");
+    // Topics are created on purpose (createTopic); a typo in --topic must not make a new one.
+    p.put("auto.create.topics.enable", "false");
+    // The default 128 MiB dedupe buffer is sized for big servers; compacted topics here are small.
+    p.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
+    return p;
+  }
+
+  /** Kafka's storage formatter, as {@code kafka-storage format} runs it, on first use only. */
+  private void formatIfNeeded(KafkaConfig config) {
+    if (Files.exists(dataDir.resolve(META_PROPERTIES))) {
+      return;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8)) {
+      new Formatter()
+          .setPrintStream(ps)
+          .setNodeId(NODE_ID)
+          .setClusterId(Uuid.randomUuid().toString())
+          .setControllerListenerName(CONTROLLER_LISTENER)
+          .setMetadataLogDirectory(config.metadataLogDir())
+          .addDirectory(dataDir.toString())
+          .run();
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "cannot format Kafka data dir " + dataDir + ": " + rootMessage(e), e);
+    }
+    LOG.debug("formatted {}: {}", dataDir, out.toString(StandardCharsets.UTF_8).trim());
+  }
+
+  private void healthCheck() {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    try (Admin admin = admin()) {
+      createTopic(admin, HEALTH_TOPIC, 1, (short) 1, Map.of());
+    }
+    String marker = "health-" + UUID.randomUUID();
+    Properties pp = clientProperties();
+    pp.put(ProducerConfig.ACKS_CONFIG, "all");
+    pp.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    pp.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) START_TIMEOUT.toMillis());
+    pp.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000);
+    RecordMetadata sent;
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(pp)) {
+      sent = producer.send(new ProducerRecord<>(HEALTH_TOPIC, marker, marker))
+          .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("Kafka broker did not accept a record: " + rootMessage(e), e);
+    }
+    Properties cp = clientProperties();
+    cp.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    cp.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(cp)) {
+      TopicPartition tp = new TopicPartition(HEALTH_TOPIC, sent.partition());
+      consumer.assign(List.of(tp));
+      consumer.seek(tp, sent.offset());
+      while (System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+          if (marker.equals(r.value())) {
+            return;
+          }
+        }
+      }
+    }
+    throw new IllegalStateException(
+        "Kafka broker accepted a record but did not serve it back within " + START_TIMEOUT);
+  }
+
+  private static void createTopic(
+      Admin admin, String name, int partitions, short replication, Map<String, String> configs) {
+    NewTopic topic = new NewTopic(name, partitions, replication).configs(configs);
+    try {
+      admin.createTopics(List.of(topic)).all()
+          .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new IllegalStateException(
+            "cannot create topic " + name + ": " + rootMessage(e), e);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot create topic " + name + ": " + rootMessage(e), e);
+    }
+  }
+
+  private Admin admin() {
+    Properties p = clientProperties();
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
+    return Admin.create(p);
+  }
+
+  private Properties clientProperties() {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    return p;
+  }
+
+  private static void shutdownQuietly(KafkaRaftServer s) {
+    try {
+      s.shutdown();
+      s.awaitShutdown();
+    } catch (RuntimeException e) {
+      LOG.warn("Kafka broker shutdown: {}", e.toString());
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getByName(HOST))) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot find a free port on " + HOST + ": " + e, e);
+    }
+  }
+
+  /** Fails fast with a clear message instead of Kafka's bind error deep in start-up. */
+  private static int requirePortFree(int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
+      return port;
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "port " + port + " on " + HOST + " is already in use (another broker running?)");
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() != null ? t.getMessage() : t.toString();
+  }
+}

@@ -1,0 +1,25 @@
+package io.trendstream.produce;
+
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Polls a condition until it holds or a deadline passes, checking every 10 ms. Input: a
+ * condition and a timeout. Output: nothing, or an AssertionError naming what never happened.
+ */
+public final class Await {
+  private static final long POLL_NANOS = 10_000_000L;
+
+  private Await() {}
+
+  public static void until(String what, Duration timeout, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+      }
+      LockSupport.parkNanos(POLL_NANOS);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package io.trendstream.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.trendstream.cli.UserError;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SourcesTest {
+  @TempDir Path dir;
+
+  @Test
+  void opensEachValidForm() throws Exception {
+    try (PostSource s = Sources.open("synthetic", 42, 100)) {
+      assertThat(s).isInstanceOf(SyntheticSource.class);
+      assertThat(s.next()).isNotNull();
+    }
+    Path sample = JsonLinesSourceTest.sample();
+    try (PostSource s = Sources.open("file:" + sample, 42, 0)) {
+      assertThat(s.describe()).isEqualTo("file:" + sample);
+      assertThat(s.next().idStr()).isEqualTo("536946943952707584");
+    }
+    try (PostSource s = Sources.open("stdin", 42, 0)) {
+      assertThat(s.describe()).isEqualTo("stdin");
+    }
+  }
+
+  @Test
+  void syntheticEventTimeKeepsPaceWithTheRate() {
+    SyntheticSource a = (SyntheticSource) Sources.open("synthetic", 1, 10);
+    for (int i = 0; i < 10; i++) {
+      a.next();
+    }
+    String eleventh = a.next().createdAt();
+    SyntheticSource b = (SyntheticSource) Sources.open("synthetic", 1, 10);
+    assertThat(eleventh).isNotEqualTo(b.next().createdAt());
+  }
+
+  @Test
+  void unknownFormsNameTheValidOnes() {
+    assertThatThrownBy(() -> Sources.open("kafka:foo", 1, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("unknown source 'kafka:foo'; valid forms: synthetic, file:PATH, stdin");
+    assertThatThrownBy(() -> Sources.check("file:"))
+        .hasMessageContaining("needs a path");
+    assertThatThrownBy(() -> Sources.check(""))
+        .hasMessageContaining("valid forms");
+  }
+
+  @Test
+  void missingFileIsAUserError() {
+    assertThatThrownBy(() -> Sources.open("file:" + dir.resolve("x.jsonl"), 1, 0))
+        .isInstanceOf(UserError.class)
+        .hasMessageEndingWith("x.jsonl: no such file");
+  }
+}
