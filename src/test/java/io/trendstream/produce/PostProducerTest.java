@@ -1,5 +1,6 @@
 package io.trendstream.produce;
 
+import io.trendstream.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package io.trendstream.produce;
+package io.trendstream.testing;
 
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
