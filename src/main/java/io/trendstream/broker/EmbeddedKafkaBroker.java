@@ -111,7 +111,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       stop();
       throw e;
     }
-    LOG.info("Kafka broker ready at {} (data in {})", bootstrapServers(), dataDir);
+    LOG.debug("Kafka broker ready at {} (data in {})", bootstrapServers(), dataDir);
     return this;
   }
 
@@ -166,7 +166,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     server = null;
     if (s != null) {
       shutdownQuietly(s);
-      LOG.info("Kafka broker at {} stopped", bootstrapServers());
+      LOG.debug("Kafka broker at {} stopped", bootstrapServers());
     }
   }
 
