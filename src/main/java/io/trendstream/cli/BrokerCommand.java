@@ -1,6 +1,7 @@
 package io.trendstream.cli;
 
 import io.trendstream.broker.EmbeddedKafkaBroker;
+import io.trendstream.post.Post;
 import io.trendstream.produce.PostProducer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -55,7 +56,7 @@ public final class BrokerCommand implements Callable<Integer> {
     EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(kafkaDir, port);
     try {
       broker.start();
-      broker.createTopic(PostProducer.DEFAULT_TOPIC, TWEETS_PARTITIONS, (short) 1);
+      broker.createTopic(Post.TOPIC, TWEETS_PARTITIONS, (short) 1);
     } catch (IllegalStateException e) {
       broker.stop();
       throw new UserError(e.getMessage(), e);
@@ -66,7 +67,7 @@ public final class BrokerCommand implements Callable<Integer> {
     }, "trendstream-broker-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     out.println("Kafka broker ready at " + broker.bootstrapServers());
-    out.println("topic '" + PostProducer.DEFAULT_TOPIC + "', data in " + kafkaDir
+    out.println("topic '" + Post.TOPIC + "', data in " + kafkaDir
         + "; Ctrl-C stops it");
     out.flush();
     try {

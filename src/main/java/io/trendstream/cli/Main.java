@@ -14,7 +14,10 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "trendstream 0.1.0",
     description = "Real-time social-media analytics on Kafka and Spark Structured Streaming.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {
+        BrokerCommand.class,
+        ProduceCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @Override

@@ -4,10 +4,10 @@ import io.trendstream.produce.PostProducer;
 import io.trendstream.produce.ProducerSettings;
 import io.trendstream.source.PostSource;
 import io.trendstream.source.Sources;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -18,28 +18,17 @@ import picocli.CommandLine.Spec;
  * {@link #producerSettings()}, {@link #openSource(double)}, {@link #producerOptions(double)}.
  */
 public final class ProduceOptions {
-  public static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
   /** Posts/s when --rate is not given: readable in a live dashboard, easy on the machine. */
   public static final double DEFAULT_RATE = 100;
   public static final long DEFAULT_SEED = 42;
 
   @Spec(Spec.Target.MIXEE) CommandSpec mixee;
 
-  @Option(names = "--bootstrap-server", defaultValue = DEFAULT_BOOTSTRAP, paramLabel = "HOST:PORT",
-      description = "Kafka broker address (default: ${DEFAULT-VALUE}).")
-  String bootstrapServer;
-
-  @Option(names = "--topic", defaultValue = PostProducer.DEFAULT_TOPIC, paramLabel = "TOPIC",
-      description = "Topic to write posts to (default: ${DEFAULT-VALUE}).")
-  String topic;
+  @Mixin KafkaOptions kafka;
 
   @Option(names = "--seed", defaultValue = "42", paramLabel = "N",
       description = "Seed of the synthetic source (default: ${DEFAULT-VALUE}).")
   long seed = DEFAULT_SEED;
-
-  @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
-      description = "Extra Kafka producer setting, e.g. linger.ms=5 (repeatable).")
-  Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
   private String source = Sources.SYNTHETIC;
   private Double rate;
@@ -81,11 +70,11 @@ public final class ProduceOptions {
   }
 
   public String bootstrapServer() {
-    return bootstrapServer;
+    return kafka.bootstrapServer();
   }
 
   public String topic() {
-    return topic;
+    return kafka.topic();
   }
 
   public String source() {
@@ -111,13 +100,13 @@ public final class ProduceOptions {
   }
 
   public Map<String, String> kafkaProperties() {
-    return Map.copyOf(kafkaProperties);
+    return kafka.kafkaProperties();
   }
 
   /** @throws CommandLine.ParameterException for a --kafka-property Kafka does not know */
   public ProducerSettings producerSettings() {
     try {
-      return new ProducerSettings(bootstrapServer, kafkaProperties);
+      return new ProducerSettings(bootstrapServer(), kafkaProperties());
     } catch (IllegalArgumentException e) {
       throw bad("--kafka-property", e.getMessage());
     }
@@ -134,6 +123,6 @@ public final class ProduceOptions {
   }
 
   public PostProducer.Options producerOptions(double rate) {
-    return new PostProducer.Options(topic, rate, count);
+    return new PostProducer.Options(topic(), rate, count);
   }
 }

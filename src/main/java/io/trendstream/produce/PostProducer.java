@@ -42,8 +42,6 @@ import org.slf4j.LoggerFactory;
  * {@link #stop()} to run it next to something else (demo).
  */
 public final class PostProducer implements AutoCloseable {
-  /** The topic the Spark job reads. */
-  public static final String DEFAULT_TOPIC = "tweets";
   public static final Duration DEFAULT_STATUS_INTERVAL = Duration.ofSeconds(5);
   /** How long to wait for the broker before telling the user it is unreachable. */
   public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -379,7 +377,7 @@ public final class PostProducer implements AutoCloseable {
     } catch (ExecutionException e) {
       if (e.getCause() instanceof UnknownTopicOrPartitionException) {
         throw new UserError("topic '" + topic + "' does not exist on " + bootstrapServers
-            + " (the 'broker' command creates '" + DEFAULT_TOPIC + "')");
+            + " (the 'broker' command creates '" + io.trendstream.post.Post.TOPIC + "')");
       }
       if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
         throw unreachable(bootstrapServers);

@@ -3,7 +3,7 @@ package io.trendstream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trendstream.broker.KafkaTestClients;
-import io.trendstream.produce.Await;
+import io.trendstream.testing.Await;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -23,10 +23,8 @@ class BrokerCommandTest {
       Pattern.compile("Kafka broker ready at (127\\.0\\.0\\.1:\\d+)");
   @TempDir Path dir;
 
-  private static CommandLine withMainHandlers(BrokerCommand cmd, StringWriter out,
-      StringWriter err) {
+  private static CommandLine withMainHandlers(StringWriter out, StringWriter err) {
     CommandLine cl = Main.commandLine();
-    cl.addSubcommand(cmd);
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     return cl;
@@ -34,10 +32,10 @@ class BrokerCommandTest {
 
   @Test
   void servesTheTweetsTopicUntilStopped() throws Exception {
-    BrokerCommand cmd = new BrokerCommand();
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cl = withMainHandlers(cmd, out, err);
+    CommandLine cl = withMainHandlers(out, err);
+    BrokerCommand cmd = cl.getSubcommands().get("broker").getCommand();
     AtomicInteger exit = new AtomicInteger(-1);
     Thread t = new Thread(() -> exit.set(
         cl.execute("broker", "--port", "0", "--data-dir", dir.toString())));
@@ -66,7 +64,7 @@ class BrokerCommandTest {
   void badPortIsExit2() {
     for (String port : new String[] {"-1", "70000", "http"}) {
       StringWriter err = new StringWriter();
-      int code = withMainHandlers(new BrokerCommand(), new StringWriter(), err)
+      int code = withMainHandlers(new StringWriter(), err)
           .execute("broker", "--port", port, "--data-dir", dir.toString());
       assertThat(code).as(port).isEqualTo(2);
       assertThat(err.toString().lines()).hasSize(2).first().asString()
@@ -79,7 +77,7 @@ class BrokerCommandTest {
     try (var socket = new java.net.ServerSocket(0, 50,
         java.net.InetAddress.getByName("127.0.0.1"))) {
       StringWriter err = new StringWriter();
-      int code = withMainHandlers(new BrokerCommand(), new StringWriter(), err)
+      int code = withMainHandlers(new StringWriter(), err)
           .execute("broker", "--port", Integer.toString(socket.getLocalPort()),
               "--data-dir", dir.toString());
       assertThat(code).isEqualTo(1);

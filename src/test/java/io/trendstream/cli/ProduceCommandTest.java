@@ -37,7 +37,6 @@ class ProduceCommandTest {
   /** Runs {@code trendstream produce ARGS} through Main's error handling. */
   private int produce(String... args) {
     CommandLine cl = Main.commandLine();
-    cl.addSubcommand(new ProduceCommand());
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     String[] full = new String[args.length + 1];
