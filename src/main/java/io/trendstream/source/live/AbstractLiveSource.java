@@ -118,12 +118,14 @@ abstract class AbstractLiveSource implements LiveSource {
       return true;
     }
     Item item = new Item(post, position);
+    // Counted first, so a post that next() can return is always in the count.
+    received.incrementAndGet();
     while (!queue.offer(item, CHECK_MILLIS, TimeUnit.MILLISECONDS)) {
       if (closed) {
+        received.decrementAndGet();
         return false;
       }
     }
-    received.incrementAndGet();
     try {
       ctx.recorder().record(payload);
     } catch (UncheckedIOException e) {

@@ -105,7 +105,9 @@ public final class BlueskySource extends AbstractLiveSource {
     while (!stopped()) {
       Long cursor = connectCursor();
       lastConnectCursor = cursor;
-      Connection conn = new Connection();
+      Connection conn = new Connection(reconnecting
+          ? "reconnected to Jetstream" + (cursor == null ? "" : " at cursor " + cursor)
+          : null);
       CompletableFuture<WebSocket> opening = http.newWebSocketBuilder()
           .connectTimeout(CONNECT_TIMEOUT)
           .buildAsync(subscribeUri(cursor), conn);
@@ -132,9 +134,6 @@ public final class BlueskySource extends AbstractLiveSource {
         throw e;
       }
       current = ws;
-      if (reconnecting) {
-        notice("reconnected to Jetstream" + (cursor == null ? "" : " at cursor " + cursor));
-      }
       String reason = conn.awaitEnd(ws);
       current = null;
       ws.abort();
@@ -240,13 +239,22 @@ public final class BlueskySource extends AbstractLiveSource {
   /** Receives one connection's messages; {@link #awaitEnd} reports why it ended. */
   private final class Connection implements WebSocket.Listener {
     private final CompletableFuture<String> ended = new CompletableFuture<>();
+    /** Said on open, before any message: a reader of the log sees events in order. */
+    private final String openNotice;
     private final StringBuilder partial = new StringBuilder();
     private boolean oversized;
     private volatile long messages;
     private volatile long lastMessageAt = ctx.clock().millis();
 
+    Connection(String openNotice) {
+      this.openNotice = openNotice;
+    }
+
     @Override
     public void onOpen(WebSocket ws) {
+      if (openNotice != null) {
+        notice(openNotice);
+      }
       ws.request(1);
     }
 
