@@ -1,9 +1,9 @@
 package io.trendstream.source.live;
 
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
 import java.util.Objects;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What every live source is given besides its own endpoint settings.
@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  */
 public record LiveContext(
     WordFilter filter, LiveClock clock, Recorder recorder, Consumer<String> notices) {
-  private static final Logger LOG = LoggerFactory.getLogger(LiveSource.class);
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
   public LiveContext {
     Objects.requireNonNull(filter, "filter");
@@ -25,9 +25,17 @@ public record LiveContext(
     Objects.requireNonNull(notices, "notices");
   }
 
-  /** No filter, the real clock, no recording, notices logged as warnings. */
+  /** No filter, the real clock, no recording, notices on stderr. */
   public static LiveContext defaults() {
-    return new LiveContext(WordFilter.ALL, LiveClock.system(), Recorder.NONE, LOG::warn);
+    return new LiveContext(WordFilter.ALL, LiveClock.system(), Recorder.NONE, LiveContext::err);
+  }
+
+  /**
+   * Straight to stderr rather than through Log4j: the resume flag is printed by close(), often
+   * from a Ctrl-C shutdown hook, when Log4j's own hook may already have stopped logging.
+   */
+  private static void err(String message) {
+    System.err.println(LocalTime.now().format(TIME) + " " + message);
   }
 
   public LiveContext withFilter(WordFilter f) {

@@ -6,6 +6,8 @@ import io.trendstream.post.Post;
 import io.trendstream.post.PostJson;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
+import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -56,7 +58,9 @@ public final class LiveLines {
 
   /**
    * Wraps a stream so gzip data is decompressed and anything else passes through unchanged,
-   * decided by the two magic bytes {@code 1f 8b}; concatenated gzip members are read as one.
+   * decided by the two magic bytes {@code 1f 8b}; concatenated gzip members are read as one. A
+   * gzip stream cut short (the recording of a killed run has no trailer) ends where it was cut
+   * instead of failing: a cut last line then fails to parse and is skipped like any bad line.
    */
   public static InputStream decompressing(InputStream in) throws IOException {
     BufferedInputStream buffered = new BufferedInputStream(in, BUFFER);
@@ -65,7 +69,7 @@ public final class LiveLines {
     int b2 = buffered.read();
     buffered.reset();
     if (b1 == GZIP_MAGIC_1 && b2 == GZIP_MAGIC_2) {
-      return new GZIPInputStream(buffered, BUFFER);
+      return new CutTolerant(new GZIPInputStream(buffered, BUFFER));
     }
     return buffered;
   }
@@ -84,6 +88,31 @@ public final class LiveLines {
     } catch (IOException | RuntimeException e) {
       in.close();
       throw e;
+    }
+  }
+
+  /** Reads an unexpected end of the compressed data as the end of the stream. */
+  private static final class CutTolerant extends FilterInputStream {
+    CutTolerant(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return super.read();
+      } catch (EOFException e) {
+        return -1;
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return super.read(b, off, len);
+      } catch (EOFException e) {
+        return -1;
+      }
     }
   }
 }
