@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
     subcommands = {
         BrokerCommand.class,
         ProduceCommand.class,
+        StreamCommand.class,
+        DemoCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
