@@ -362,7 +362,8 @@
   function renderSqlResult(result) {
     const { columns, rows } = result;
     const numeric = columns.map((_, i) => isNumberColumn(rows, i));
-    const head = el("thead", {}, [el("tr", {}, columns.map((c) => el("th", { textContent: c })))]);
+    const head = el("thead", {}, [el("tr", {}, columns.map((c, i) =>
+      el("th", { className: numeric[i] ? "num" : "", textContent: c })))]);
     const body = el("tbody", {}, rows.map((r) => el("tr", {}, r.map((v, i) => {
       if (v === null || v === undefined) return el("td", { className: "null", textContent: "null" });
       const text = typeof v === "object" ? JSON.stringify(v) : String(v);
