@@ -14,13 +14,13 @@ import java.util.regex.Pattern;
  * pattern, or containing {@link #REJECTED}, is rejected like a bad statement; SQL containing
  * {@link #BROKEN} throws an unexpected error. Every statement is recorded.
  */
-final class FixedQueryService implements QueryService {
+public final class FixedQueryService implements QueryService {
   /** A statement containing this is rejected with {@link #REJECTION}. */
-  static final String REJECTED = "NOSUCHTABLE";
-  static final String REJECTION = "[TABLE_OR_VIEW_NOT_FOUND] The table `nosuchtable` cannot"
-      + " be found.";
+  public static final String REJECTED = "NOSUCHTABLE";
+  public static final String REJECTION =
+      "[TABLE_OR_VIEW_NOT_FOUND] The table `nosuchtable` cannot be found.";
   /** A statement containing this fails the way a pipeline bug would. */
-  static final String BROKEN = "BROKEN";
+  public static final String BROKEN = "BROKEN";
 
   private static final Pattern TRAILING_LIMIT =
       Pattern.compile("\\bLIMIT\\s+(\\d+)\\s*$", Pattern.CASE_INSENSITIVE);
@@ -30,17 +30,17 @@ final class FixedQueryService implements QueryService {
   private volatile List<QueryStatus> statuses = List.of();
 
   /** Answers SQL in which {@code regex} is found with {@code result}. */
-  FixedQueryService table(String regex, TableResult result) {
+  public FixedQueryService table(String regex, TableResult result) {
     tables.add(Map.entry(Pattern.compile(regex, Pattern.CASE_INSENSITIVE), result));
     return this;
   }
 
-  FixedQueryService statuses(List<QueryStatus> statuses) {
+  public FixedQueryService statuses(List<QueryStatus> statuses) {
     this.statuses = List.copyOf(statuses);
     return this;
   }
 
-  List<String> seen() {
+  public List<String> seen() {
     return new ArrayList<>(seen);
   }
 
@@ -78,7 +78,7 @@ final class FixedQueryService implements QueryService {
     return statuses;
   }
 
-  static TableResult result(List<String> columns, List<List<Object>> rows) {
+  public static TableResult result(List<String> columns, List<List<Object>> rows) {
     return new TableResult(columns, rows, false);
   }
 
@@ -87,7 +87,7 @@ final class FixedQueryService implements QueryService {
    * word {@code the} above it and a hashtag), windowed counts with a rising {@code #kafka}, two
    * languages and three queries with progress.
    */
-  static FixedQueryService demo() {
+  public static FixedQueryService demo() {
     // Most specific first: the trends query also carries the word filters.
     return new FixedQueryService()
         .table("FROM windowed_word_counts", result(List.of("window_start", "word", "count"),
@@ -129,7 +129,7 @@ final class FixedQueryService implements QueryService {
    * {@code spark}), a hashtag {@code #kafka} rising over 20 one-minute windows, ten languages,
    * and three active queries with two minutes of progress.
    */
-  static FixedQueryService showcase() {
+  public static FixedQueryService showcase() {
     List<List<Object>> words = List.of(
         row("the", 9120L), row("to", 6233L), row("and", 5407L), row("a", 4980L),
         row("spark", 3954L), row("streaming", 3310L), row("#kafka", 2987L), row("of", 2850L),
