@@ -42,6 +42,10 @@ public final class Browser implements AutoCloseable {
   public static final Path SCREENSHOTS = Path.of("target", "screenshots");
   public static final Duration WAIT = Duration.ofSeconds(20);
 
+  /** Held so the level sticks: JUL loggers are weakly referenced. */
+  private static final java.util.logging.Logger CDP_LOG =
+      java.util.logging.Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
+
   private final ChromeDriver driver;
 
   private Browser(ChromeDriver driver) {
@@ -65,6 +69,8 @@ public final class Browser implements AutoCloseable {
   }
 
   public static Browser start(Path profileDir, int width, int height) {
+    // Debian's Chromium is usually newer than Selenium's CDP bindings; we use no CDP feature.
+    CDP_LOG.setLevel(java.util.logging.Level.SEVERE);
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
     options.addArguments(
