@@ -362,9 +362,12 @@
   function renderSqlResult(result) {
     const { columns, rows } = result;
     const numeric = columns.map((_, i) => isNumberColumn(rows, i));
-    const head = el("thead", {}, [el("tr", {}, columns.map((c) => el("th", { textContent: c })))]);
+    const head = el("thead", {}, [el("tr", {}, columns.map((c, i) =>
+      el("th", { className: numeric[i] ? "num" : "", textContent: c })))]);
     const body = el("tbody", {}, rows.map((r) => el("tr", {}, r.map((v, i) => {
-      if (v === null || v === undefined) return el("td", { className: "null", textContent: "null" });
+      if (v === null || v === undefined) {
+        return el("td", { className: "null", textContent: "null" });
+      }
       const text = typeof v === "object" ? JSON.stringify(v) : String(v);
       return el("td", { className: numeric[i] ? "num" : "", textContent: text, title: text });
     }))));
@@ -376,11 +379,10 @@
     const label = numeric.findIndex((n, i) => !n && rows.some((r) => typeof r[i] === "string"));
     const value = numeric.findIndex((n) => n);
     const chartBox = $("sql-chart");
-    if (label < 0 || value < 0 || rows.length === 0 || typeof echarts === "undefined") {
-      chartBox.hidden = true;
-      return;
-    }
-    chartBox.hidden = false;
+    const showChart = label >= 0 && value >= 0 && rows.length > 0 && typeof echarts !== "undefined";
+    chartBox.hidden = !showChart;
+    chartBox.parentElement.classList.toggle("no-chart", !showChart);
+    if (!showChart) return;
     const shown = rows.slice(0, 50);
     const c = chart("sql-chart");
     c.resize();
