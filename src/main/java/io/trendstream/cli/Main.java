@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         ProduceCommand.class,
         StreamCommand.class,
         DemoCommand.class,
+        SqlCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
