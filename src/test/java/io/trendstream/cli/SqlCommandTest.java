@@ -36,7 +36,7 @@ class SqlCommandTest {
 
   /** Runs {@code trendstream <args>} through Main's handlers; returns exit code, out, err. */
   private static Run run(String... args) {
-    CommandLine cl = Main.commandLine().addSubcommand(new SqlCommand());
+    CommandLine cl = Main.commandLine();
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cl.setOut(new PrintWriter(out, true));
