@@ -83,6 +83,9 @@ public final class DemoCommand implements Callable<Integer> {
       out.println("Ctrl-C stops everything; data and checkpoints stay in " + stream.dataDir);
       out.println();
       life.awaitClose();
+      if (life.failure() != null) {
+        throw new UserError(life.failure());
+      }
     }
     return 0;
   }

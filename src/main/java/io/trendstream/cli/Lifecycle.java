@@ -16,6 +16,7 @@ public final class Lifecycle implements AutoCloseable {
   private final Thread hook = new Thread(this::close, "trendstream-shutdown");
   private boolean hookAdded;
   private volatile boolean stopping;
+  private volatile String failure;
 
   private record Component(String name, AutoCloseable stop) {}
 
@@ -46,6 +47,23 @@ public final class Lifecycle implements AutoCloseable {
     } catch (IllegalArgumentException | UnsupportedOperationException e) {
       // No such signal here (or the JVM reserves it): the shutdown hook still runs.
     }
+  }
+
+  /**
+   * Stops everything because a component failed; the command then exits 1 with this message.
+   * Only the first failure is kept.
+   */
+  public void fail(String message) {
+    if (failure == null) {
+      failure = message;
+    }
+    Thread stopper = new Thread(this::close, "trendstream-stop-on-failure");
+    stopper.start();
+  }
+
+  /** The first failure passed to {@link #fail}, or null. */
+  public String failure() {
+    return failure;
   }
 
   /** Blocks until {@link #close()} ran (Ctrl-C, SIGTERM, or another thread). */

@@ -2,6 +2,7 @@ package io.trendstream.cli;
 
 import io.trendstream.pipeline.LiveTables;
 import io.trendstream.pipeline.ProgressPrinter;
+import io.trendstream.pipeline.QueryFailures;
 import io.trendstream.pipeline.SparkQueryService;
 import io.trendstream.pipeline.SparkSessions;
 import io.trendstream.pipeline.StreamConfig;
@@ -11,6 +12,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQueryListener;
 
 /**
  * Starts what {@code stream} and {@code demo} share: the SparkSession, the streaming job into
@@ -36,9 +38,34 @@ final class PipelineRunner {
         out, config.queryNamePrefix + StreamingJob.WORD_COUNTS, tables));
     StreamingJob job = life.add("streaming queries",
         new StreamingJob(spark, config, StreamingJob.kafka(config), tables));
+    // A failed query stops the whole process (exit 1), as a spark-submit job would: serving
+    // tables that silently stopped updating would be worse.
+    spark.streams().addListener(new StreamingQueryListener() {
+      @Override
+      public void onQueryStarted(QueryStartedEvent event) {}
+
+      @Override
+      public void onQueryProgress(QueryProgressEvent event) {}
+
+      @Override
+      public void onQueryIdle(QueryIdleEvent event) {}
+
+      @Override
+      public void onQueryTerminated(QueryTerminatedEvent event) {
+        if (event.exception().isDefined()) {
+          String name = event.id().toString();
+          for (var q : job.queries()) {
+            if (q.id().equals(event.id())) {
+              name = q.name();
+            }
+          }
+          life.fail(QueryFailures.explain(name, event.exception().get(), config));
+        }
+      }
+    });
     job.start();
     SparkQueryService service = new SparkQueryService(spark, tables, job::queries,
-        opts.sqlMaxRows, SparkQueryService.DEFAULT_TIMEOUT);
+        opts.sqlMaxRows, Duration.ofSeconds(opts.sqlTimeoutSeconds));
     HttpServer http = new HttpServer(service, opts.httpHost, opts.httpPort, opts.httpToken);
     try {
       http.start();

@@ -35,6 +35,9 @@ public final class StreamCommand implements Callable<Integer> {
       out.println("  checkpoints:           " + config.dataDir.resolve("checkpoints"));
       out.println("Ctrl-C stops it; a restart resumes from the checkpoints.");
       life.awaitClose();
+      if (life.failure() != null) {
+        throw new UserError(life.failure());
+      }
     }
     return 0;
   }
