@@ -1,8 +1,13 @@
 package io.trendstream.cli;
 
 import io.trendstream.post.Post;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,6 +30,11 @@ public final class KafkaOptions {
       description = "Extra Kafka client setting, e.g. security.protocol=SSL (repeatable).")
   Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
+  @Option(names = "--kafka-config", paramLabel = "FILE",
+      description = "Kafka client settings from a properties file (e.g. SASL/SSL); "
+          + "--kafka-property wins over it.")
+  Path kafkaConfig;
+
   public String bootstrapServer() {
     return bootstrapServer;
   }
@@ -33,7 +43,19 @@ public final class KafkaOptions {
     return topic;
   }
 
+  /** --kafka-config's settings overlaid by --kafka-property's. */
   public Map<String, String> kafkaProperties() {
-    return Map.copyOf(kafkaProperties);
+    Map<String, String> all = new LinkedHashMap<>();
+    if (kafkaConfig != null) {
+      Properties file = new Properties();
+      try (Reader r = Files.newBufferedReader(kafkaConfig)) {
+        file.load(r);
+      } catch (IOException e) {
+        throw new UserError("cannot read --kafka-config " + kafkaConfig + ": " + e.getMessage());
+      }
+      file.stringPropertyNames().forEach(k -> all.put(k, file.getProperty(k)));
+    }
+    all.putAll(kafkaProperties);
+    return all;
   }
 }

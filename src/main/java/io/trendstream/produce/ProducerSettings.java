@@ -44,16 +44,23 @@ public final class ProducerSettings {
   }
 
   /**
-   * @throws IllegalArgumentException naming an override key Kafka's producer does not know
+   * @param overrides Kafka client settings shared with the consumer side (Spark's source), so
+   *     consumer-only keys are accepted and left out of the producer's config
+   * @throws IllegalArgumentException naming a key no Kafka client knows (a typo)
    */
   public ProducerSettings(String bootstrapServers, Map<String, String> overrides) {
     this.bootstrapServers = bootstrapServers;
-    for (String key : overrides.keySet()) {
-      if (!ProducerConfig.configNames().contains(key)) {
-        throw new IllegalArgumentException("unknown Kafka producer property '" + key + "'");
+    Map<String, String> mine = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, String> e : overrides.entrySet()) {
+      String key = e.getKey();
+      if (ProducerConfig.configNames().contains(key)) {
+        mine.put(key, e.getValue());
+      } else if (!org.apache.kafka.clients.consumer.ConsumerConfig.configNames().contains(key)
+          && !org.apache.kafka.clients.admin.AdminClientConfig.configNames().contains(key)) {
+        throw new IllegalArgumentException("unknown Kafka client property '" + key + "'");
       }
     }
-    this.overrides = Map.copyOf(overrides);
+    this.overrides = Map.copyOf(mine);
   }
 
   /**

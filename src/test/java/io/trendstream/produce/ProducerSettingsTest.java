@@ -29,7 +29,7 @@ class ProducerSettingsTest {
   void unknownKeysAndMalformedPairsAreRejected() {
     assertThatThrownBy(() -> new ProducerSettings("h:1", Map.of("lingerms", "5")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("unknown Kafka producer property 'lingerms'");
+        .hasMessage("unknown Kafka client property 'lingerms'");
     assertThat(ProducerSettings.parseOverride("linger.ms=5"))
         .isEqualTo(Map.entry("linger.ms", "5"));
     assertThat(ProducerSettings.parseOverride("client.id=a=b"))
