@@ -32,7 +32,7 @@ public final class StreamCommand implements Callable<Integer> {
       out.println("Streaming job reading '" + config.topic + "' at " + config.bootstrapServers);
       out.println("  query API + dashboard: " + running.http().url());
       out.println("  Spark UI:              " + running.sparkUi());
-      out.println("  checkpoints:           " + config.dataDir.resolve("checkpoints"));
+      out.println("  checkpoints:           " + config.checkpointDir(""));
       out.println("Ctrl-C stops it; a restart resumes from the checkpoints.");
       life.awaitClose();
       if (life.failure() != null) {

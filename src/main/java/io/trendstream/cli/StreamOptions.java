@@ -22,6 +22,11 @@ public final class StreamOptions {
       description = "Checkpoints (and the embedded broker's log) live here (default: ${DEFAULT-VALUE}).")
   public Path dataDir;
 
+  @Option(names = "--checkpoint-location", paramLabel = "URI",
+      description = "Checkpoints here instead of DATA_DIR/checkpoints: any Hadoop file system "
+          + "URI, e.g. hdfs://namenode/trendstream (on a cluster every node must see it).")
+  public String checkpointLocation;
+
   @Option(names = "--http-port", paramLabel = "N", defaultValue = "8080",
       description = "Port of the query API and dashboard (default: ${DEFAULT-VALUE}; 0 = any free).")
   public int httpPort;
@@ -91,6 +96,7 @@ public final class StreamOptions {
     c.bootstrapServers = bootstrapServers;
     c.topic = topic;
     c.dataDir = dataDir;
+    c.checkpointRoot = checkpointLocation;
     try {
       c.tokenizer = Tokenizer.of(tokenizer);
       c.eventTime = EventTime.of(eventTime);

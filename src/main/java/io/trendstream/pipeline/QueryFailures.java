@@ -14,7 +14,7 @@ public final class QueryFailures {
           + "(topic '" + config.topic + "' deleted or recreated, or its retention expired). "
           + "To go on from what the topic holds now, accepting the gap, restart with "
           + "--fail-on-data-loss false; to count everything again from the start, delete "
-          + config.dataDir.resolve("checkpoints") + " first.";
+          + config.checkpointDir("") + " first.";
     }
     if (text.contains("UnknownTopicOrPartition")) {
       return "query " + query + " stopped: topic '" + config.topic + "' does not exist at "

@@ -31,7 +31,17 @@ public final class StreamConfig {
   /** Extra Kafka consumer settings for Spark's source, without the {@code kafka.} prefix. */
   public Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
-  public Path checkpointDir(String queryName) {
-    return dataDir.resolve("checkpoints").resolve(queryName);
+  /**
+   * Where checkpoints go: any Hadoop file system URI (e.g. {@code hdfs://nn/trendstream}), as a
+   * cluster needs a location every node sees; null means {@code DATA_DIR/checkpoints}.
+   */
+  public String checkpointRoot;
+
+  /** The checkpoint location of one query. */
+  public String checkpointDir(String queryName) {
+    String root = checkpointRoot != null
+        ? checkpointRoot
+        : dataDir.resolve("checkpoints").toString();
+    return root.endsWith("/") ? root + queryName : root + "/" + queryName;
   }
 }

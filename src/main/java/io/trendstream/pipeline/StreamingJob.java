@@ -82,7 +82,7 @@ public final class StreamingJob implements AutoCloseable {
     DataStreamWriter<Row> writer = result.writeStream()
         .queryName(name)
         .outputMode(mode)
-        .option("checkpointLocation", config.checkpointDir(name).toString());
+        .option("checkpointLocation", config.checkpointDir(name));
     queries.add(sink.start(table, result, writer));
   }
 

@@ -44,12 +44,20 @@ class StreamFlagsTest {
     new CommandLine(cmd).parseArgs("--tokenizer", "whitespace", "--event-time", "kafka",
         "--window", "1 hour", "--slide", "30 minutes", "--watermark", "2 minutes",
         "--conf", "spark.sql.shuffle.partitions=4", "--topic", "posts", "--data-dir", "d");
+    assertThat(cmd.stream.toConfig("b:1", "t").checkpointDir("q")).isEqualTo("d/checkpoints/q");
+    StreamCommand onCluster = new StreamCommand();
+    new CommandLine(onCluster).parseArgs("--checkpoint-location", "hdfs://nn:8020/ts/");
+    assertThat(onCluster.stream.toConfig("b:1", "t").checkpointDir("q"))
+        .isEqualTo("hdfs://nn:8020/ts/q");
+    new CommandLine(cmd).parseArgs("--tokenizer", "whitespace", "--event-time", "kafka",
+        "--window", "1 hour", "--slide", "30 minutes", "--watermark", "2 minutes",
+        "--conf", "spark.sql.shuffle.partitions=4", "--topic", "posts", "--data-dir", "d");
     c = cmd.stream.toConfig(cmd.kafka.bootstrapServer(), cmd.kafka.topic());
     assertThat(c.tokenizer).isEqualTo(Tokenizer.WHITESPACE);
     assertThat(c.eventTime).isEqualTo(EventTime.KAFKA);
     assertThat(c.window).isEqualTo("1 hour");
     assertThat(c.topic).isEqualTo("posts");
-    assertThat(c.checkpointDir("word_counts")).isEqualTo(Path.of("d/checkpoints/word_counts"));
+    assertThat(c.checkpointDir("word_counts")).isEqualTo("d/checkpoints/word_counts");
     assertThat(cmd.stream.sparkConf).containsEntry("spark.sql.shuffle.partitions", "4");
   }
 
