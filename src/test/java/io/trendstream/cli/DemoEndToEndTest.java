@@ -7,19 +7,13 @@ import io.trendstream.pipeline.Tokenizer;
 import io.trendstream.post.Post;
 import io.trendstream.source.SyntheticSource;
 import io.trendstream.testing.Await;
+import io.trendstream.testing.ChildJvm;
 import io.trendstream.testing.Http;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,16 +31,15 @@ class DemoEndToEndTest {
 
   @Test
   void demoServesExactCountsOverHttpAndStopsCleanlyOnSigterm() throws Exception {
-    List<String> output = new ArrayList<>();
-    Process demo = start(dir, output, "demo", "--data-dir", dir.resolve("data").toString(),
+    ChildJvm child = ChildJvm.start(dir, "demo", "--data-dir", dir.resolve("data").toString(),
         "--broker-port", "0", "--http-port", "0", "--rate", "0", "--count", "" + POSTS,
         "--seed", "11");
+    Process demo = child.process;
     try {
       Await.until("the demo to print its URL", Duration.ofSeconds(120),
-          () -> urlIn(output) != null || !demo.isAlive());
-      assertThat(demo.isAlive()).as("demo alive; output:\n%s", String.join("\n", output))
-          .isTrue();
-      String url = urlIn(output);
+          () -> child.find(URL) != null || !demo.isAlive());
+      assertThat(demo.isAlive()).as("demo alive; output:\n%s", child.output()).isTrue();
+      String url = child.find(URL);
 
       Map<String, Long> expected = expectedCounts(11, POSTS);
       long tokens = expected.values().stream().mapToLong(Long::longValue).sum();
@@ -75,18 +68,8 @@ class DemoEndToEndTest {
       demo.destroy();  // SIGTERM, as Ctrl-C or a service manager would
     }
     assertThat(demo.waitFor(60, TimeUnit.SECONDS)).as("demo stopped within 60 s").isTrue();
-  }
-
-  private static String urlIn(List<String> output) {
-    synchronized (output) {
-      for (String line : output) {
-        Matcher m = URL.matcher(line);
-        if (m.find()) {
-          return m.group(1);
-        }
-      }
-    }
-    return null;
+    assertThat(demo.exitValue()).as("graceful stop exits 0; output:\n%s", child.output())
+        .isZero();
   }
 
   static Map<String, Long> expectedCounts(long seed, int n) {
@@ -101,32 +84,4 @@ class DemoEndToEndTest {
     return counts;
   }
 
-  /** Starts {@code trendstream ARGS} in a child JVM with the test's classpath and JVM flags. */
-  static Process start(Path dir, List<String> output, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx1g");
-    String flags = Files.readString(Path.of("target/classes/trendstream/jvm.flags")).trim();
-    cmd.addAll(List.of(flags.split("\\s+")));
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(Main.class.getName());
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(
-          new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = r.readLine(); line != null; line = r.readLine()) {
-          synchronized (output) {
-            output.add(line);
-          }
-        }
-      } catch (java.io.IOException ignored) {
-        // The process ended.
-      }
-    }, "demo-output");
-    reader.setDaemon(true);
-    reader.start();
-    return p;
-  }
 }
