@@ -127,8 +127,9 @@ public final class LiveSourceOptions {
     addIf(given, cursor != null, "--cursor");
     addIf(given, record != null, "--record");
     if (!given.isEmpty()) {
-      throw new UserError(String.join(", ", given) + " only apply to the live sources "
-          + "(x, bluesky), not to '" + sourceName + "'");
+      throw new UserError(String.join(", ", given)
+          + (given.size() == 1 ? " only applies" : " only apply")
+          + " to the live sources (x, bluesky), not to '" + sourceName + "'");
     }
   }
 
