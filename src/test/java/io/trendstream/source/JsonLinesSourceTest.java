@@ -220,6 +220,25 @@ class JsonLinesSourceTest {
   }
 
   @Test
+  void ourPostJsonOfBlueskyPostsReplays() throws Exception {
+    // What the posts topic holds for a Bluesky post: id_str is the AT URI, id the number.
+    Post bluesky = JetstreamJson.toPost(Jetstream.post(Jetstream.at(1), "did:plc:a", "r1",
+        "from bluesky", "2024-09-09T19:46:03Z", "pt")).orElseThrow();
+    String noNumber = "{\"created_at\":\"Tue Mar 13 03:49:58 +0000 2018\","
+        + "\"id_str\":\"at://did:plc:a/app.bsky.feed.post/r2\",\"text\":\"x\"}";
+    byte[] in = (PostJson.toJson(bluesky) + "\n" + noNumber + "\n")
+        .getBytes(StandardCharsets.UTF_8);
+    try (JsonLinesSource s = JsonLinesSource.ofStream(JsonLinesSource.STDIN,
+        new ByteArrayInputStream(in), JsonLinesSource.GZIP_OR_PLAIN, JsonLinesSource.ANY_POST,
+        err)) {
+      assertThat(drain(s)).containsExactly(bluesky);
+    }
+    assertThat(errBytes.toString(StandardCharsets.UTF_8)).isEqualTo("stdin:2: id_str "
+        + "'at://did:plc:a/app.bsky.feed.post/r2' is not a number and there is no numeric "
+        + "'id'" + System.lineSeparator());
+  }
+
+  @Test
   void aStreamIsNotReadBeforeTheFirstPostIsAskedFor() throws Exception {
     // Sniffing for gzip reads two bytes: stdin must not block (or fail) at open.
     InputStream failing = new InputStream() {
