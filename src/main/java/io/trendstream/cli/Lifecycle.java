@@ -6,14 +6,17 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Owns the long-lived components a command starts (broker, Spark job, HTTP server, producer)
- * and closes them in reverse order of start, once: from {@link #close()} or from the one JVM
- * shutdown hook that Ctrl-C and SIGTERM trigger.
+ * and closes them in reverse order of start, once. Ctrl-C and SIGTERM close them and let the
+ * command return normally, so a graceful stop exits 0; a second Ctrl-C gives up waiting. A JVM
+ * shutdown hook covers every other way the JVM can end.
  */
 public final class Lifecycle implements AutoCloseable {
   private final Deque<Component> started = new ArrayDeque<>();
   private final CountDownLatch closed = new CountDownLatch(1);
   private final Thread hook = new Thread(this::close, "trendstream-shutdown");
   private boolean hookAdded;
+  private volatile boolean stopping;
+  private volatile String failure;
 
   private record Component(String name, AutoCloseable stop) {}
 
@@ -22,9 +25,45 @@ public final class Lifecycle implements AutoCloseable {
     started.push(new Component(name, component));
     if (!hookAdded) {
       Runtime.getRuntime().addShutdownHook(hook);
+      handle("INT");
+      handle("TERM");
       hookAdded = true;
     }
     return component;
+  }
+
+  private void handle(String signal) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal(signal), sig -> {
+        if (closed.getCount() == 0 || stopping) {
+          System.err.println("trendstream: stopping now");
+          Runtime.getRuntime().halt(128 + sig.getNumber());
+        }
+        stopping = true;
+        System.err.println("trendstream: stopping (again to force)...");
+        Thread stopper = new Thread(this::close, "trendstream-stop");
+        stopper.start();
+      });
+    } catch (IllegalArgumentException | UnsupportedOperationException e) {
+      // No such signal here (or the JVM reserves it): the shutdown hook still runs.
+    }
+  }
+
+  /**
+   * Stops everything because a component failed; the command then exits 1 with this message.
+   * Only the first failure is kept.
+   */
+  public void fail(String message) {
+    if (failure == null) {
+      failure = message;
+    }
+    Thread stopper = new Thread(this::close, "trendstream-stop-on-failure");
+    stopper.start();
+  }
+
+  /** The first failure passed to {@link #fail}, or null. */
+  public String failure() {
+    return failure;
   }
 
   /** Blocks until {@link #close()} ran (Ctrl-C, SIGTERM, or another thread). */

@@ -17,6 +17,9 @@ import picocli.CommandLine.Command;
     subcommands = {
         BrokerCommand.class,
         ProduceCommand.class,
+        StreamCommand.class,
+        DemoCommand.class,
+        SqlCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

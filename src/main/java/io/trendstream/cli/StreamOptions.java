@@ -70,6 +70,16 @@ public final class StreamOptions {
       description = "Most rows one SQL query returns (default: ${DEFAULT-VALUE}).")
   public int sqlMaxRows;
 
+  @Option(names = "--sql-timeout", paramLabel = "SECONDS", defaultValue = "30",
+      description = "A live SQL query running longer is cancelled (default: ${DEFAULT-VALUE}).")
+  public int sqlTimeoutSeconds;
+
+  @Option(names = "--fail-on-data-loss", paramLabel = "true|false", arity = "1",
+      defaultValue = "true",
+      description = "Stop when Kafka lost records the job had not read (topic deleted, "
+          + "retention expired); false skips the gap and goes on (default: ${DEFAULT-VALUE}).")
+  public boolean failOnDataLoss;
+
   @Option(names = "--keep-posts", paramLabel = "N",
       defaultValue = "" + LiveTables.DEFAULT_KEEP_POSTS,
       description = "Newest posts kept in the live tweets table (default: ${DEFAULT-VALUE}).")
@@ -94,10 +104,11 @@ public final class StreamOptions {
       throw new ParameterException(spec.commandLine(),
           "--http-port must be between 0 and 65535, not " + httpPort);
     }
-    if (sqlMaxRows < 1 || keepPosts < 1) {
+    if (sqlMaxRows < 1 || keepPosts < 1 || sqlTimeoutSeconds < 1) {
       throw new ParameterException(spec.commandLine(),
-          "--sql-max-rows and --keep-posts must be at least 1");
+          "--sql-max-rows, --sql-timeout and --keep-posts must be at least 1");
     }
+    c.failOnDataLoss = failOnDataLoss;
     return c;
   }
 

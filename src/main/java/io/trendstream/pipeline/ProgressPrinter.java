@@ -11,7 +11,6 @@ import org.apache.spark.sql.streaming.StreamingQueryProgress;
  * Prints one short line per micro-batch of the running word count: batch id, posts in, posts/s,
  * batch duration and the current top words, e.g.
  * {@code batch 12  1,234 posts  2,345 posts/s  850 ms  top: kafka 120, spark 98}.
- * Failures of any query are printed too, on one line.
  */
 public final class ProgressPrinter extends StreamingQueryListener {
   private final PrintStream out;
@@ -57,11 +56,5 @@ public final class ProgressPrinter extends StreamingQueryListener {
   public void onQueryIdle(QueryIdleEvent event) {}
 
   @Override
-  public void onQueryTerminated(QueryTerminatedEvent event) {
-    if (event.exception().isDefined()) {
-      String m = event.exception().get();
-      int nl = m.indexOf('\n');
-      out.println("query " + event.id() + " failed: " + (nl < 0 ? m : m.substring(0, nl)));
-    }
-  }
+  public void onQueryTerminated(QueryTerminatedEvent event) {}
 }

@@ -184,7 +184,20 @@ public final class SparkQueryService implements QueryService {
         finite(p.inputRowsPerSecond()),
         finite(p.processedRowsPerSecond()),
         duration == null ? 0 : duration,
-        -1);
+        -1,
+        consumerLag(p));
+  }
+
+  /** Records the Kafka source was behind the topic's end after the batch; -1 when unknown. */
+  static long consumerLag(StreamingQueryProgress p) {
+    long lag = -1;
+    for (var source : p.sources()) {
+      String behind = source.metrics() == null ? null : source.metrics().get("maxOffsetsBehindLatest");
+      if (behind != null) {
+        lag = Math.max(lag, 0) + Long.parseLong(behind);
+      }
+    }
+    return lag;
   }
 
   /** Rows the windowed query dropped as later than the watermark, in this batch. */

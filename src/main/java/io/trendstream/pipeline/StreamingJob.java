@@ -30,6 +30,9 @@ public final class StreamingJob implements AutoCloseable {
   public static final String WINDOWED_WORD_COUNTS = "windowed_word_counts";
   public static final List<String> TABLES = List.of(TWEETS, WORD_COUNTS, WINDOWED_WORD_COUNTS);
 
+  /** How long a graceful stop waits for running batches before interrupting them. */
+  public static final java.time.Duration STOP_GRACE = java.time.Duration.ofSeconds(20);
+
   private static final Logger LOG = LoggerFactory.getLogger(StreamingJob.class);
 
   private final SparkSession spark;
@@ -87,10 +90,17 @@ public final class StreamingJob implements AutoCloseable {
     return List.copyOf(queries);
   }
 
-  /** Stops every query; a query stops after its current batch is interrupted cleanly. */
+  /**
+   * Stops every query, letting a running batch finish first (up to {@link #STOP_GRACE}); a batch
+   * cut short is harmless anyway: it is replayed from the checkpoint on the next start.
+   */
   @Override
   public synchronized void close() {
+    long deadline = System.nanoTime() + STOP_GRACE.toNanos();
     for (StreamingQuery q : queries) {
+      while (q.isActive() && q.status().isTriggerActive() && System.nanoTime() < deadline) {
+        java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+      }
       try {
         q.stop();
       } catch (TimeoutException | RuntimeException e) {

@@ -42,6 +42,8 @@ public interface QueryService {
    *
    * @param timestamp ISO-8601 start of the batch
    * @param malformed input records that were not posts in this batch, -1 when not tracked
+   * @param consumerLag records the source is behind the latest offsets after this batch (for
+   *     Kafka, the source metric {@code maxOffsetsBehindLatest}), -1 when not known
    */
   record Progress(
       long batchId,
@@ -50,7 +52,22 @@ public interface QueryService {
       double inputRowsPerSecond,
       double processedRowsPerSecond,
       long batchDurationMs,
-      long malformed) {}
+      long malformed,
+      long consumerLag) {
+
+    /** Progress without a known consumer lag. */
+    public Progress(
+        long batchId,
+        String timestamp,
+        long inputRows,
+        double inputRowsPerSecond,
+        double processedRowsPerSecond,
+        long batchDurationMs,
+        long malformed) {
+      this(batchId, timestamp, inputRows, inputRowsPerSecond, processedRowsPerSecond,
+          batchDurationMs, malformed, -1);
+    }
+  }
 
   /** A statement the endpoint refuses; the message is shown to the user as is. */
   final class QueryRejectedException extends Exception {

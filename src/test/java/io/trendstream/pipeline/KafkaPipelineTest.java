@@ -74,6 +74,75 @@ class KafkaPipelineTest {
     }
   }
 
+  @Test
+  void lostKafkaDataStopsTheQueryWithAnActionableMessageUnlessToldToGoOn() throws Exception {
+    String topic = "loss-" + System.nanoTime();
+    broker.createTopic(topic, 1, (short) 1);
+    StreamConfig config = new StreamConfig();
+    config.bootstrapServers = broker.bootstrapServers();
+    config.topic = topic;
+    config.dataDir = dir.resolve("loss");
+    config.queryNamePrefix = SparkTestSupport.unique("loss");
+    sendTexts(topic, "one two", "three", "four");
+    try (Running first = new Running(config)) {
+      first.awaitTokens(4);
+    }
+    // The topic is deleted and recreated: the checkpoint's offset 3 no longer exists.
+    try (var admin = org.apache.kafka.clients.admin.Admin.create(
+        Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+      admin.deleteTopics(List.of(topic)).all().get();
+      Await.until("topic deleted", WAIT, () -> !broker.topics().contains(topic));
+    }
+    Await.until("topic recreated", WAIT, () -> {
+      try {
+        broker.createTopic(topic, 1, (short) 1);
+        return true;
+      } catch (RuntimeException stillDeleting) {
+        return false;
+      }
+    });
+    sendTexts(topic, "five");
+    try (Running second = new Running(config)) {
+      var q = second.job.queries().get(1);
+      Await.until("the query to fail", WAIT, () -> !q.isActive());
+      String message = QueryFailures.explain(
+          q.name(), q.exception().get().getMessage(), config);
+      assertThat(message).contains("Kafka no longer holds records", "--fail-on-data-loss false",
+          topic).doesNotContain("\n");
+    }
+    // Told to go on, Spark skips the gap (its offsets are ahead of the new topic) and runs on.
+    config.failOnDataLoss = false;
+    try (Running third = new Running(config)) {
+      for (var q : third.job.queries()) {
+        q.processAllAvailable();
+        assertThat(q.isActive()).isTrue();
+      }
+      assertThat(third.wordCounts()).containsEntry("one", 1L);
+    }
+  }
+
+  private static void sendTexts(String topic, String... texts) {
+    var source = new io.trendstream.source.PostSource() {
+      int i;
+
+      @Override
+      public Post next() {
+        if (i >= texts.length) {
+          return null;
+        }
+        Post p = Post.of(TwitterTime.format(START), System.nanoTime(), texts[i++], "en");
+        return p;
+      }
+
+      @Override
+      public String describe() {
+        return "texts";
+      }
+    };
+    new PostProducer(new ProducerSettings(broker.bootstrapServers()), source,
+        new PostProducer.Options(topic, 0, 0), s -> {}).run();
+  }
+
   /** Sends posts [already sent, n) of the synthetic stream. */
   private static void produce(String topic, int upTo) {
     List<Post> all = synthetic(upTo);

@@ -1,0 +1,92 @@
+package io.trendstream.cli;
+
+import io.trendstream.broker.EmbeddedKafkaBroker;
+import io.trendstream.pipeline.StreamConfig;
+import io.trendstream.produce.PostProducer;
+import io.trendstream.produce.ProducerSettings;
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code trendstream demo}: everything in one JVM. An embedded Kafka broker (unless
+ * {@code --bootstrap-server} names one), the producer, the streaming job and the HTTP API +
+ * dashboard. Ctrl-C stops them in reverse order; data and checkpoints stay in the data dir, so
+ * the next run resumes.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = "Run broker, producer, streaming job and dashboard together.")
+public final class DemoCommand implements Callable<Integer> {
+  /** Posts/s when --rate is not given: enough for lively trends, light on a laptop. */
+  public static final double DEMO_RATE = 200;
+  /** Partitions of the posts topic: one per core lets Spark read it in parallel. */
+  public static final int TOPIC_PARTITIONS = 2;
+
+  @Spec CommandSpec spec;
+  @Mixin ProduceOptions produce;
+  @Mixin StreamOptions stream;
+
+  @Option(names = "--broker-port", paramLabel = "N",
+      defaultValue = "" + EmbeddedKafkaBroker.DEFAULT_PORT,
+      description = "Port of the embedded Kafka broker (default: ${DEFAULT-VALUE}; 0 = any free).")
+  int brokerPort;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream out = System.out;
+    boolean external = spec.commandLine().getParseResult().hasMatchedOption("--bootstrap-server");
+    try (Lifecycle life = new Lifecycle()) {
+      String bootstrap = produce.bootstrapServer();
+      if (!external) {
+        EmbeddedKafkaBroker broker;
+        try {
+          broker = new EmbeddedKafkaBroker(stream.dataDir.resolve("kafka"), brokerPort).start();
+        } catch (IllegalStateException e) {
+          throw new UserError("cannot start the embedded Kafka broker: " + e.getMessage()
+              + " (pass --broker-port with a free port, or --broker-port 0)", e);
+        }
+        life.add("Kafka broker", broker);
+        broker.createTopic(produce.topic(), TOPIC_PARTITIONS, (short) 1);
+        bootstrap = broker.bootstrapServers();
+      } else if (!KafkaCheck.topicExists(bootstrap, produce.topic(), produce.kafkaProperties())) {
+        throw new UserError("topic '" + produce.topic() + "' does not exist at " + bootstrap
+            + "; create it (e.g. kafka-topics.sh --create --topic " + produce.topic() + ")");
+      }
+      StreamConfig config = stream.toConfig(bootstrap, produce.topic());
+      config.kafkaProperties.putAll(produce.kafkaProperties());
+      PipelineRunner.Running running = PipelineRunner.start(life, config, stream, out);
+
+      double rate = produce.rateOr(DEMO_RATE);
+      PostProducer producer = new PostProducer(
+          new ProducerSettings(bootstrap, produce.producerSettings().overrides()),
+          produce.openSource(rate), produce.producerOptions(rate),
+          status -> out.println("producer: " + status.line()));
+      life.add("producer", producer);
+      producer.start();
+
+      out.println();
+      out.println("Trendstream demo is running");
+      out.println("  dashboard + query API: " + running.http().url());
+      out.println("  Kafka bootstrap:       " + bootstrap + (external ? "" : " (embedded)")
+          + ", topic '" + config.topic + "'");
+      out.println("  producer:              " + produce.source() + " at " + Math.round(rate)
+          + " posts/s" + (produce.count() > 0 ? ", " + produce.count() + " posts" : ""));
+      out.println("  Spark UI:              " + running.sparkUi());
+      out.println("  try: bin/trendstream sql --http-port " + running.http().port()
+          + " \"SELECT word, count FROM word_counts ORDER BY count DESC LIMIT 10\"");
+      out.println("Ctrl-C stops everything; data and checkpoints stay in " + stream.dataDir);
+      out.println();
+      life.awaitClose();
+      if (life.failure() != null) {
+        throw new UserError(life.failure());
+      }
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,79 @@
+package io.trendstream.cli;
+
+import io.trendstream.pipeline.LiveTables;
+import io.trendstream.pipeline.ProgressPrinter;
+import io.trendstream.pipeline.QueryFailures;
+import io.trendstream.pipeline.SparkQueryService;
+import io.trendstream.pipeline.SparkSessions;
+import io.trendstream.pipeline.StreamConfig;
+import io.trendstream.pipeline.StreamingJob;
+import io.trendstream.serve.HttpServer;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQueryListener;
+
+/**
+ * Starts what {@code stream} and {@code demo} share: the SparkSession, the streaming job into
+ * the live tables, the per-batch status line and the HTTP query API, each registered with the
+ * lifecycle so they stop in reverse order.
+ */
+final class PipelineRunner {
+  private PipelineRunner() {}
+
+  /** What the user needs to know once everything is up. */
+  record Running(SparkSession spark, StreamingJob job, HttpServer http) {
+    String sparkUi() {
+      return spark.sparkContext().uiWebUrl().getOrElse(() -> "disabled");
+    }
+  }
+
+  static Running start(Lifecycle life, StreamConfig config, StreamOptions opts, PrintStream out)
+      throws TimeoutException {
+    SparkSession spark = SparkSessions.create(opts.master, opts.sparkConf);
+    life.add("Spark", spark::stop);
+    LiveTables tables = new LiveTables(opts.keepPosts, LiveTables.DEFAULT_WINDOW_RETENTION);
+    spark.streams().addListener(new ProgressPrinter(
+        out, config.queryNamePrefix + StreamingJob.WORD_COUNTS, tables));
+    StreamingJob job = life.add("streaming queries",
+        new StreamingJob(spark, config, StreamingJob.kafka(config), tables));
+    // A failed query stops the whole process (exit 1), as a spark-submit job would: serving
+    // tables that silently stopped updating would be worse.
+    spark.streams().addListener(new StreamingQueryListener() {
+      @Override
+      public void onQueryStarted(QueryStartedEvent event) {}
+
+      @Override
+      public void onQueryProgress(QueryProgressEvent event) {}
+
+      @Override
+      public void onQueryIdle(QueryIdleEvent event) {}
+
+      @Override
+      public void onQueryTerminated(QueryTerminatedEvent event) {
+        if (event.exception().isDefined()) {
+          String name = event.id().toString();
+          for (var q : job.queries()) {
+            if (q.id().equals(event.id())) {
+              name = q.name();
+            }
+          }
+          life.fail(QueryFailures.explain(name, event.exception().get(), config));
+        }
+      }
+    });
+    job.start();
+    SparkQueryService service = new SparkQueryService(spark, tables, job::queries,
+        opts.sqlMaxRows, Duration.ofSeconds(opts.sqlTimeoutSeconds));
+    HttpServer http = new HttpServer(service, opts.httpHost, opts.httpPort, opts.httpToken);
+    try {
+      http.start();
+    } catch (RuntimeException e) {
+      throw new UserError("cannot serve HTTP on " + opts.httpHost + ":" + opts.httpPort
+          + " (" + e.getMessage() + "); pass --http-port with a free port", e);
+    }
+    life.add("HTTP server", http);
+    return new Running(spark, job, http);
+  }
+}

@@ -1,0 +1,88 @@
+package io.trendstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trendstream.pipeline.StreamConfig;
+import io.trendstream.pipeline.Tokenizer;
+import io.trendstream.pipeline.TrendQueries.EventTime;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+/** Flags of stream and demo: defaults, parsing, and one-line errors for mistakes. */
+class StreamFlagsTest {
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cl = Main.commandLine();
+    cl.setOut(new PrintWriter(new StringWriter(), true));
+    cl.setErr(new PrintWriter(err, true));
+    return cl.execute(args);
+  }
+
+  @Test
+  void defaultsAreTheIssuesDefaultsAndFlagsOverrideThem() {
+    StreamCommand cmd = new StreamCommand();
+    new CommandLine(cmd).parseArgs();
+    StreamConfig c = cmd.stream.toConfig(cmd.kafka.bootstrapServer(), cmd.kafka.topic());
+    assertThat(c.bootstrapServers).isEqualTo("127.0.0.1:9092");
+    assertThat(c.topic).isEqualTo("tweets");
+    assertThat(c.dataDir).isEqualTo(Path.of("data"));
+    assertThat(c.tokenizer).isEqualTo(Tokenizer.WORDS);
+    assertThat(c.eventTime).isEqualTo(EventTime.CREATED_AT);
+    assertThat(c.window).isEqualTo("10 minutes");
+    assertThat(c.slide).isEqualTo("5 minutes");
+    assertThat(c.watermark).isEqualTo("10 minutes");
+    assertThat(cmd.stream.httpPort).isEqualTo(8080);
+    assertThat(cmd.stream.httpHost).isEqualTo("127.0.0.1");
+
+    new CommandLine(cmd).parseArgs("--tokenizer", "whitespace", "--event-time", "kafka",
+        "--window", "1 hour", "--slide", "30 minutes", "--watermark", "2 minutes",
+        "--conf", "spark.sql.shuffle.partitions=4", "--topic", "posts", "--data-dir", "d");
+    c = cmd.stream.toConfig(cmd.kafka.bootstrapServer(), cmd.kafka.topic());
+    assertThat(c.tokenizer).isEqualTo(Tokenizer.WHITESPACE);
+    assertThat(c.eventTime).isEqualTo(EventTime.KAFKA);
+    assertThat(c.window).isEqualTo("1 hour");
+    assertThat(c.topic).isEqualTo("posts");
+    assertThat(c.checkpointDir("word_counts")).isEqualTo(Path.of("d/checkpoints/word_counts"));
+    assertThat(cmd.stream.sparkConf).containsEntry("spark.sql.shuffle.partitions", "4");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "stream --tokenizer bpe | unknown tokenizer 'bpe' (expected: words, whitespace)",
+      "stream --event-time wall | unknown event time 'wall' (expected: created_at, kafka)",
+      "stream --window ten | --window 'ten' is not a duration",
+      "stream --watermark 5 | --watermark '5' is not a duration",
+      "stream --http-port 70000 | --http-port must be between 0 and 65535",
+      "stream --http-port x | Invalid value for option '--http-port'",
+      "stream --conf novalue | Value for option option '--conf'",
+      "stream --nope | Unknown option: '--nope'",
+      "demo --rate -1 | --rate",
+      "demo --tokenizer x | unknown tokenizer 'x'",
+      "demo --broker-port abc | Invalid value for option '--broker-port'"})
+  void badFlagsAreOneLineAndExit2(String args, String message) {
+    assertThat(run(args.trim().split(" "))).isEqualTo(2);
+    String[] lines = err.toString().strip().split("\n");
+    assertThat(lines[0]).startsWith("trendstream: ").contains(message);
+    assertThat(lines).hasSize(2);
+    assertThat(lines[1]).startsWith("Try 'trendstream ");
+  }
+
+  @Test
+  void unreachableBrokerIsOneLineAndExit1() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();  // closed again: nothing listens there
+    }
+    assertThat(run("stream", "--bootstrap-server", "127.0.0.1:" + port)).isEqualTo(1);
+    assertThat(err.toString().strip())
+        .startsWith("trendstream: no Kafka broker answered at 127.0.0.1:" + port)
+        .doesNotContain("\n");
+  }
+}

@@ -1,0 +1,122 @@
+package io.trendstream.serve;
+
+import static io.trendstream.testing.SparkTestSupport.spark;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trendstream.broker.EmbeddedKafkaBroker;
+import io.trendstream.pipeline.LiveTables;
+import io.trendstream.pipeline.SparkQueryService;
+import io.trendstream.pipeline.StreamConfig;
+import io.trendstream.pipeline.StreamingJob;
+import io.trendstream.post.Post;
+import io.trendstream.post.TwitterTime;
+import io.trendstream.produce.PostProducer;
+import io.trendstream.produce.ProducerSettings;
+import io.trendstream.source.PostSource;
+import io.trendstream.testing.SparkTestSupport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.Keys;
+
+/**
+ * The dashboard in headless Chromium against the real pipeline: known posts through the
+ * embedded broker and the Spark job; the page must show their top word and answer SQL typed
+ * into its box with their exact counts.
+ */
+class PipelineDashboardTest {
+  private static final Instant T0 = Instant.parse("2026-11-24T12:00:00Z");
+  @TempDir static Path dir;
+  private static EmbeddedKafkaBroker broker;
+  private static StreamingJob job;
+  private static HttpServer http;
+  private static Browser browser;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Browser.assumeAvailable();
+    broker = new EmbeddedKafkaBroker(dir.resolve("kafka"), 0).start();
+    String topic = "dashboard-" + System.nanoTime();
+    broker.createTopic(topic, 2, (short) 1);
+
+    // 40 posts: "#kafka" 40 times, "streaming" 20, "spark" 10.
+    List<Post> posts = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      String text = "#kafka" + (i % 2 == 0 ? " streaming" : "") + (i % 4 == 0 ? " spark" : "");
+      posts.add(Post.of(TwitterTime.format(T0.plusSeconds(i * 10)), 1000 + i, text,
+          i % 4 == 0 ? "ja" : "en"));
+    }
+    Iterator<Post> it = posts.iterator();
+    PostSource source = new PostSource() {
+      @Override
+      public Post next() {
+        return it.hasNext() ? it.next() : null;
+      }
+
+      @Override
+      public String describe() {
+        return "known posts";
+      }
+    };
+    new PostProducer(new ProducerSettings(broker.bootstrapServers()), source,
+        new PostProducer.Options(topic, 0, 0), s -> {}).run();
+
+    StreamConfig config = new StreamConfig();
+    config.bootstrapServers = broker.bootstrapServers();
+    config.topic = topic;
+    config.dataDir = dir.resolve("data");
+    config.queryNamePrefix = SparkTestSupport.unique("dash");
+    LiveTables tables = new LiveTables();
+    job = new StreamingJob(spark(), config, StreamingJob.kafka(config), tables);
+    job.start();
+    http = new HttpServer(new SparkQueryService(spark(), tables, job::queries, 1000,
+        Duration.ofSeconds(30)), "127.0.0.1", 0).start();
+    browser = Browser.start(dir.resolve("profile"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (browser != null) {
+      browser.close();
+    }
+    if (http != null) {
+      http.stop();
+    }
+    if (job != null) {
+      job.close();
+    }
+    if (broker != null) {
+      broker.stop();
+    }
+  }
+
+  @Test
+  void pageShowsTheTopWordAndAnswersSqlFromTheLivePipeline() throws Exception {
+    browser.open(http.url());
+    browser.awaitAttribute("body", "data-connection", "live");
+    browser.awaitAttribute("#top-words-card", "data-top-word", "#kafka");
+    assertThat(browser.texts("#top-words-table tbody tr td:first-child"))
+        .startsWith("#kafka", "streaming", "spark");
+
+    var input = browser.find("#sql-input");
+    input.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
+    input.sendKeys("SELECT word, count FROM word_counts ORDER BY count DESC");
+    browser.find("#sql-run").click();
+    browser.await("3 result rows", () -> browser.texts("#sql-table tbody tr").size() == 3);
+    assertThat(browser.texts("#sql-table tbody tr:first-child td")).containsExactly("#kafka", "40");
+    assertThat(browser.texts("#sql-table tbody tr:nth-child(3) td")).containsExactly("spark", "10");
+
+    browser.await("query cards", () -> browser.texts(".query .query-name").size() == 3);
+    browser.fitPage(1440);
+    Path shot = browser.screenshot("dashboard-pipeline");
+    assertThat(Files.size(shot)).isGreaterThan(10_000);
+  }
+}
