@@ -241,6 +241,15 @@ class ProduceCommandTest {
   }
 
   @Test
+  void demoSharesTheLiveSourceFlags() {
+    var demo = Main.commandLine().getSubcommands().get("demo").getCommandSpec();
+    for (String flag : List.of("--source", "--query", "--interval", "--base-url", "--filter",
+        "--since-id", "--cursor", "--record")) {
+      assertThat(demo.findOption(flag)).as(flag).isNotNull();
+    }
+  }
+
+  @Test
   void liveSourcesAreNotPacedUnlessARateIsGiven() {
     ProduceOptions live = new ProduceOptions();
     new CommandLine(new Holder(live)).parseArgs("--source", "bluesky");
