@@ -35,6 +35,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -216,6 +217,43 @@ class LiveSourcesEndToEndTest {
         .map(r -> r.key() + " " + r.value()).toList();
     assertThat(recorded).hasSize(3);
     assertThat(replayed).isEqualTo(recorded);
+  }
+
+  @Test
+  void sigtermFlushesWhatWasSentThenPrintsTheResumeFlag() throws Exception {
+    String topic = topic("e2e-sigterm");
+    List<String> output = new ArrayList<>();
+    try (JetstreamStub stub = new JetstreamStub()) {
+      // Three posts, then a quiet open connection: the producer waits in the source.
+      stub.then((ctx, cursor) -> JetstreamStub.send(ctx, List.of(
+          Jetstream.post(at(21), ALICE, "t1", "one", "2024-09-09T19:46:23Z", "en"),
+          Jetstream.post(at(22), ALICE, "t2", "two", "2024-09-09T19:46:24Z", "en"),
+          Jetstream.post(at(23), BOB, "t3", "three", "2024-09-09T19:46:25Z", "en"))));
+      Process produce = DemoEndToEndTest.start(dir, output, "produce", "--source", "bluesky",
+          "--base-url", stub.baseUrl(), "--bootstrap-server", broker.bootstrapServers(),
+          "--topic", topic);
+      try {
+        assertThat(consume(topic, 3)).hasSize(3);
+      } finally {
+        // SIGTERM, as Ctrl-C would; Process.destroy() would also close the output pipe.
+        produce.toHandle().destroy();
+      }
+      assertThat(produce.waitFor(60, TimeUnit.SECONDS)).as("stopped; output:\n%s", output)
+          .isTrue();
+    }
+    Await.until("the summary", WAIT, () -> snapshot(output).stream()
+        .anyMatch(l -> l.startsWith("done: ")));
+    List<String> lines = snapshot(output);
+    assertThat(lines).contains(
+        "produce: bluesky: stopped after 3 posts; resume with --cursor " + (at(23) + 1));
+    assertThat(lines).anyMatch(l -> l.startsWith("done: sent 3, acked 3, failed 0"));
+    assertThat(consume(topic, 3)).hasSize(3);
+  }
+
+  private static List<String> snapshot(List<String> output) {
+    synchronized (output) {
+      return List.copyOf(output);
+    }
   }
 
   // --- the CLI ---
