@@ -1,5 +1,6 @@
 package io.trendstream.cli;
 
+import io.trendstream.source.Sources;
 import io.trendstream.source.live.BlueskySource;
 import io.trendstream.source.live.LiveContext;
 import io.trendstream.source.live.LiveSource;
@@ -28,7 +29,7 @@ import picocli.CommandLine.TypeConversionException;
  */
 public final class LiveSourceOptions {
   /** Source names {@link #open(String)} accepts. */
-  public static final Set<String> SOURCES = Set.of(XSource.NAME, BlueskySource.NAME);
+  public static final Set<String> SOURCES = Sources.LIVE;
 
   @Option(names = "--query", paramLabel = "QUERY",
       description = "x: recent-search query (default: " + XSource.DEFAULT_QUERY + ").")
@@ -39,13 +40,13 @@ public final class LiveSourceOptions {
   Duration interval;
 
   @Option(names = "--base-url", paramLabel = "URL",
-      description = "API root, for proxies and tests (x default: " + XSource.DEFAULT_BASE_URL
+      description = "x, bluesky: API root, for proxies and tests (x default: " + XSource.DEFAULT_BASE_URL
           + "; bluesky default: " + BlueskySource.DEFAULT_BASE_URL + ").")
   String baseUrl;
 
   @Option(names = "--filter", paramLabel = "WORD",
-      description = "Keep only posts containing this word (whole word, any case); repeatable: "
-          + "any of the words.")
+      description = "x, bluesky: keep only posts containing this word (whole word, any case); "
+          + "repeatable: any of the words.")
   List<String> filter = new ArrayList<>();
 
   @Option(names = "--since-id", paramLabel = "ID",
@@ -58,8 +59,8 @@ public final class LiveSourceOptions {
   Long cursor;
 
   @Option(names = "--record", paramLabel = "FILE",
-      description = "Also write each received payload as a JSON line, for replay with "
-          + "file:FILE (gzip when FILE ends in .gz).")
+      description = "x, bluesky: also write each received post's payload as a JSON line, for "
+          + "replay with --source file:FILE (gzip when FILE ends in .gz).")
   Path record;
 
   /** Whether {@code name} is a live source this class can open. */
@@ -127,8 +128,9 @@ public final class LiveSourceOptions {
     addIf(given, cursor != null, "--cursor");
     addIf(given, record != null, "--record");
     if (!given.isEmpty()) {
-      throw new UserError(String.join(", ", given) + " only apply to the live sources "
-          + "(x, bluesky), not to '" + sourceName + "'");
+      throw new UserError(String.join(", ", given)
+          + (given.size() == 1 ? " only applies" : " only apply")
+          + " to the live sources (x, bluesky), not to '" + sourceName + "'");
     }
   }
 

@@ -6,48 +6,62 @@ import io.trendstream.source.PostSource;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code trendstream produce}: sends posts to Kafka. Input: a source (synthetic, file, stdin)
- * and the flags of {@link ProduceOptions}. Output: post JSON records keyed by id_str on the
- * topic; a status line on stderr every 5 s and a summary on stdout at the end. Exit 1 with one
- * line when the broker is unreachable, the topic or file is missing, or posts failed to send.
+ * {@code trendstream produce}: sends posts to Kafka. Input: a source (synthetic, file, stdin, or
+ * live: x, bluesky) and the flags of {@link ProduceOptions}. Output: post JSON records keyed by
+ * id_str on the topic; a status line on stderr every 5 s (for live sources with the posts
+ * received, duplicates, errors, backoff and resume flag), live-source notices on stderr, and a
+ * summary on stdout at the end. Ctrl-C flushes the posts in flight, then closes the source, which
+ * prints the flag that resumes the run ({@code --since-id N} / {@code --cursor N}). Exit 1 with
+ * one line when the broker is unreachable, the topic or file is missing, the live API refuses
+ * the token, or posts failed to send.
  */
 @Command(
     name = "produce",
     mixinStandardHelpOptions = true,
-    description = "Send posts (synthetic, replayed from a file, or stdin) to a Kafka topic.")
+    description = "Send posts (synthetic, replayed from a file or stdin, or live from X or "
+        + "Bluesky) to a Kafka topic.")
 public final class ProduceCommand implements Callable<Integer> {
+  /** Longest wait of Ctrl-C for the flush, the source's close and the summary. */
+  static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(35);
+
   @Spec CommandSpec spec;
   @Mixin ProduceOptions produce;
 
+  private volatile PostProducer running;
+  /** Counted down once the summary is printed (or the run failed): Ctrl-C waits for it. */
+  private final CountDownLatch finished = new CountDownLatch(1);
+
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() {
+    try {
+      return produce();
+    } finally {
+      finished.countDown();
+    }
+  }
+
+  private int produce() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     ProducerSettings settings = produce.producerSettings();
     double rate = produce.rate();
-    PostSource source = produce.openSource(rate);
+    PostSource source = produce.openSource(rate, notice -> say(err, notice));
     PostProducer producer = new PostProducer(settings, source, produce.producerOptions(rate),
         status -> {
           if (!status.finished()) {
-            err.println("produce: " + status.line());
-            err.flush();
+            say(err, status.line());
           }
         });
-    // Ctrl-C: stop taking posts but flush those in flight before the JVM exits.
-    Thread hook = new Thread(() -> {
-      producer.stop();
-      try {
-        producer.awaitDone(Duration.ofSeconds(30));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "trendstream-produce-shutdown");
+    running = producer;
+    Thread hook = new Thread(this::shutdown, "trendstream-produce-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     PostProducer.Status done;
     try {
@@ -66,5 +80,28 @@ public final class ProduceCommand implements Callable<Integer> {
           + (done.lastError() != null ? " (last error: " + done.lastError() + ")" : ""));
     }
     return 0;
+  }
+
+  /**
+   * What Ctrl-C does: stop taking posts, let the producing thread flush the posts in flight and
+   * close the source (which prints the resume flag), and wait until the summary is out, because
+   * the JVM halts as soon as the shutdown hooks return.
+   */
+  void shutdown() {
+    PostProducer p = running;
+    if (p == null) {
+      return;
+    }
+    p.stop();
+    try {
+      finished.await(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void say(PrintWriter err, String line) {
+    err.println("produce: " + line);
+    err.flush();
   }
 }

@@ -4,7 +4,11 @@ import io.trendstream.produce.PostProducer;
 import io.trendstream.produce.ProducerSettings;
 import io.trendstream.source.PostSource;
 import io.trendstream.source.Sources;
+import io.trendstream.source.live.LiveContext;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -13,9 +17,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * The producer's flags, shared by {@code produce} and {@code demo} as a picocli
- * {@code @Mixin}. Input: command-line flags, validated while parsing (bad values are a
- * ParameterException, exit 2). Output: the pieces a {@link PostProducer} is built from:
- * {@link #producerSettings()}, {@link #openSource(double)}, {@link #producerOptions(double)}.
+ * {@code @Mixin}, live-source flags ({@link LiveSourceOptions}) included. Input: command-line
+ * flags, validated while parsing (bad values are a ParameterException, exit 2), and the
+ * environment ({@code X_BEARER_TOKEN}) through a replaceable lookup. Output: the pieces a
+ * {@link PostProducer} is built from: {@link #producerSettings()}, {@link #openSource(double)},
+ * {@link #producerOptions(double)}.
  */
 public final class ProduceOptions {
   /** Posts/s when --rate is not given: readable in a live dashboard, easy on the machine. */
@@ -26,6 +32,11 @@ public final class ProduceOptions {
 
   @Mixin KafkaOptions kafka;
 
+  @Mixin LiveSourceOptions live;
+
+  /** Where the bearer token is looked up; tests replace it instead of the process env. */
+  private Function<String, String> env = System::getenv;
+
   @Option(names = "--seed", defaultValue = "42", paramLabel = "N",
       description = "Seed of the synthetic source (default: ${DEFAULT-VALUE}).")
   long seed = DEFAULT_SEED;
@@ -35,8 +46,10 @@ public final class ProduceOptions {
   private long count;
 
   @Option(names = "--source", defaultValue = Sources.SYNTHETIC, paramLabel = "SOURCE",
-      description = "Where posts come from: " + Sources.VALID_FORMS
-          + " (default: ${DEFAULT-VALUE}).")
+      description = "Where posts come from: synthetic; file:PATH or stdin (JSON lines: post "
+          + "JSON, tweets, Jetstream events; gzip ok); x (X API v2 recent search, needs "
+          + "X_BEARER_TOKEN); bluesky (Bluesky Jetstream, no account) "
+          + "(default: ${DEFAULT-VALUE}).")
   void setSource(String value) {
     try {
       Sources.check(value);
@@ -47,7 +60,8 @@ public final class ProduceOptions {
   }
 
   @Option(names = "--rate", paramLabel = "POSTS_PER_S",
-      description = "Posts per second, 0 = as fast as possible (default: 100).")
+      description = "Posts per second, 0 = as fast as possible (default: 100; live sources: "
+          + "as fast as posts arrive).")
   void setRate(double value) {
     if (!(value >= 0) || Double.isInfinite(value)) {
       throw bad("--rate", value + " is not a rate >= 0 (0 = unlimited)");
@@ -81,14 +95,31 @@ public final class ProduceOptions {
     return source;
   }
 
-  /** --rate, or {@link #DEFAULT_RATE} when not given. */
+  /** --rate, or {@link #DEFAULT_RATE} when not given (0 for a live source). */
   public double rate() {
     return rateOr(DEFAULT_RATE);
   }
 
-  /** --rate, or the calling command's own default when not given (e.g. demo's). */
+  /**
+   * --rate, or the calling command's own default when not given (e.g. demo's). A live source
+   * is not paced unless --rate is given: the network sets its pace, and holding posts back
+   * would only grow the backlog.
+   */
   public double rateOr(double commandDefault) {
-    return rate != null ? rate : commandDefault;
+    if (rate != null) {
+      return rate;
+    }
+    return isLive() ? 0 : commandDefault;
+  }
+
+  /** Whether --source is {@code x} or {@code bluesky}. */
+  public boolean isLive() {
+    return Sources.isLive(source);
+  }
+
+  /** Replaces the environment lookup (the bearer token), so tests need not touch the env. */
+  public void environment(Function<String, String> lookup) {
+    env = Objects.requireNonNull(lookup, "lookup");
   }
 
   public long count() {
@@ -113,12 +144,28 @@ public final class ProduceOptions {
   }
 
   /**
-   * Opens --source.
+   * Opens --source; live-source notices (waits, reconnects, the resume flag) go to stderr.
    *
    * @param rate the rate the producer will run at (synthetic event time keeps pace with it)
-   * @throws UserError when a file cannot be read
+   * @throws UserError when a file cannot be read, the x token is missing, or a live-only flag
+   *     is given with another source
    */
   public PostSource openSource(double rate) {
+    return openSource(rate, null);
+  }
+
+  /**
+   * @param notices where live sources' one-line notices go, or null for stderr
+   * @see #openSource(double)
+   */
+  public PostSource openSource(double rate, Consumer<String> notices) {
+    if (isLive()) {
+      LiveContext ctx = notices == null
+          ? LiveContext.defaults()
+          : LiveContext.defaults().withNotices(notices);
+      return live.open(source, env, ctx);
+    }
+    live.rejectFor(source);
     return Sources.open(source, seed, rate);
   }
 

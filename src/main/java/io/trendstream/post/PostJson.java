@@ -82,7 +82,7 @@ public final class PostJson {
     JsonNode idNode = n.get("id");
     if (idStrNode != null && idStrNode.isTextual()) {
       idStr = idStrNode.asText();
-      id = parseId(idStr);
+      id = parseId(idStr, idNode);
     } else if (idNode != null && idNode.canConvertToLong()) {
       id = idNode.asLong();
       idStr = Long.toString(id);
@@ -111,11 +111,19 @@ public final class PostJson {
     return text != null && text.isTextual() ? text.asText() : null;
   }
 
-  private static long parseId(String idStr) {
+  /**
+   * A tweet's id_str is its exact id; a Bluesky post's id_str is its AT URI, so its number is
+   * in {@code id} (see {@code JetstreamJson}).
+   */
+  private static long parseId(String idStr, JsonNode idNode) {
     try {
       return Long.parseLong(idStr);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("id_str '" + idStr + "' is not a number");
+      if (idNode != null && idNode.isIntegralNumber() && idNode.canConvertToLong()) {
+        return idNode.asLong();
+      }
+      throw new IllegalArgumentException(
+          "id_str '" + idStr + "' is not a number and there is no numeric 'id'");
     }
   }
 }

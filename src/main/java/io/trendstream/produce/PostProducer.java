@@ -4,6 +4,7 @@ import io.trendstream.cli.UserError;
 import io.trendstream.post.Post;
 import io.trendstream.post.PostJson;
 import io.trendstream.source.PostSource;
+import io.trendstream.source.live.LiveSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * or end it flushes and closes the Kafka producer, so nothing in flight is lost.
  *
  * <p>Use {@link #run()} to produce on the calling thread (CLI), or {@link #start()} /
- * {@link #stop()} to run it next to something else (demo).
+ * {@link #stop()} to run it next to something else (demo). A {@link LiveSource} may block in
+ * {@code next()} for as long as the network is quiet; {@link #stop()} interrupts that wait (and
+ * only that wait), so Ctrl-C ends a quiet live run at once, still flushing what is in flight.
  */
 public final class PostProducer implements AutoCloseable {
   public static final Duration DEFAULT_STATUS_INTERVAL = Duration.ofSeconds(5);
@@ -104,7 +107,7 @@ public final class PostProducer implements AutoCloseable {
         b.append(' ').append(sourceProgress);
       }
       if (skipped > 0) {
-        b.append(", skipped ").append(skipped).append(" bad lines");
+        b.append(", skipped ").append(skipped).append(" malformed");
       }
       if (lastError != null) {
         b.append(", last error: ").append(lastError);
@@ -124,6 +127,14 @@ public final class PostProducer implements AutoCloseable {
   private final AtomicReference<String> lastError = new AtomicReference<>();
   private final CountDownLatch done = new CountDownLatch(1);
   private volatile boolean stopRequested;
+  /** Guards {@link #waiting} and {@link #wokenByStop}. */
+  private final Object wakeLock = new Object();
+  /** The thread blocked in a live source's next(), or null. */
+  private Thread waiting;
+  /** stop() interrupted {@link #waiting}; that interrupt is ours to clear. */
+  private boolean wokenByStop;
+  /** An interrupt from outside ended the loop: restored once the flush is done. */
+  private boolean interruptedFromOutside;
   private volatile Throwable failure;
   private volatile Status finalStatus;
   private Thread thread;
@@ -192,9 +203,18 @@ public final class PostProducer implements AutoCloseable {
     return this;
   }
 
-  /** Asks the loop to finish: it stops taking posts, flushes what is in flight and closes. */
+  /**
+   * Asks the loop to finish: it stops taking posts, flushes what is in flight and closes. Wakes
+   * a loop waiting for a live source's next post.
+   */
   public void stop() {
     stopRequested = true;
+    synchronized (wakeLock) {
+      if (waiting != null && !wokenByStop) {
+        wokenByStop = true;
+        waiting.interrupt();
+      }
+    }
   }
 
   /** @return true if the producer finished (flushed and closed) within the timeout */
@@ -260,13 +280,18 @@ public final class PostProducer implements AutoCloseable {
     try {
       loop(producer, callback);
     } finally {
-      // flush() waits for every in-flight send; close() then releases sockets and threads.
+      // flush() waits for every in-flight send (an interrupt pending here would abort that
+      // wait); close() then releases sockets and threads.
+      boolean interrupted = Thread.interrupted() || interruptedFromOutside;
       try {
         producer.flush();
       } catch (KafkaException e) {
         lastError.set(rootMessage(e));
       }
       producer.close(Duration.ofSeconds(30));
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
       ticker.shutdownNow();
       try {
         ticker.awaitTermination(5, TimeUnit.SECONDS);
@@ -290,9 +315,11 @@ public final class PostProducer implements AutoCloseable {
       }
       Post post;
       try {
-        post = source.next();
+        post = nextPost();
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        if (!stopRequested) {
+          interruptedFromOutside = true;
+        }
         break;
       } catch (RuntimeException e) {
         throw e;
@@ -311,6 +338,31 @@ public final class PostProducer implements AutoCloseable {
       }
       n++;
       sent.set(n);
+    }
+  }
+
+  /** source.next(), interruptible by stop() when the source is live (files must not be). */
+  private Post nextPost() throws Exception {
+    if (!(source instanceof LiveSource)) {
+      return source.next();
+    }
+    synchronized (wakeLock) {
+      if (stopRequested) {
+        return null;
+      }
+      waiting = Thread.currentThread();
+    }
+    try {
+      return source.next();
+    } finally {
+      synchronized (wakeLock) {
+        waiting = null;
+        if (wokenByStop) {
+          // Clears our interrupt when it landed after next() returned a post.
+          Thread.interrupted();
+          wokenByStop = false;
+        }
+      }
     }
   }
 

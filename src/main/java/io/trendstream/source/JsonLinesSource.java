@@ -3,6 +3,7 @@ package io.trendstream.source;
 import io.trendstream.cli.UserError;
 import io.trendstream.post.Post;
 import io.trendstream.post.PostJson;
+import io.trendstream.source.live.LiveLines;
 import java.io.BufferedReader;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -18,15 +19,17 @@ import java.util.function.Function;
 
 /**
  * Replays posts from a file or stdin, one JSON document per line. Input: lines in any format a
- * {@link LineMapper} understands (by default {@link PostJson#parse}: our post JSON or Twitter
- * v1.1 tweet objects), optionally through a {@link Decoder} (e.g. gzip). Output: one
- * {@link Post} per good line, in file order. A bad line is reported on the error stream as
- * {@code file:PATH:LINE: reason} ({@code stdin:LINE: reason}), skipped and counted in
- * {@link #skipped()}; blank lines, and lines the mapper maps to {@code null}, pass silently.
+ * {@link LineMapper} understands; by default {@link #ANY_POST} ({@link LiveLines#toPost}): our
+ * post JSON, Twitter v1.1 tweets, X API v2 tweet objects and Bluesky Jetstream events, plain or
+ * gzip-compressed ({@link #GZIP_OR_PLAIN}, told apart by the magic bytes), so a recorded live
+ * session ({@code --record FILE}) replays as the same posts. Output: one {@link Post} per good
+ * line, in file order. A bad line is reported on the error stream as {@code file:PATH:LINE:
+ * reason} ({@code stdin:LINE: reason}), skipped and counted in {@link #skipped()}; blank lines,
+ * and lines the mapper maps to {@code null} (Jetstream identity, account and delete events),
+ * pass silently.
  *
- * <p>Extension points for other line formats (gzip files, Bluesky Jetstream events): pass a
- * {@link Decoder} and a {@link LineMapper} to {@link #ofFile(Path, Decoder, LineMapper,
- * PrintStream)} or {@link #ofStream}.
+ * <p>Other line formats or encodings: pass a {@link Decoder} and a {@link LineMapper} to
+ * {@link #ofFile(Path, Decoder, LineMapper, PrintStream)} or {@link #ofStream}.
  */
 public final class JsonLinesSource implements PostSource {
   /** Maps one non-blank line to a post; null means "not a post, skip silently". */
@@ -43,15 +46,22 @@ public final class JsonLinesSource implements PostSource {
     InputStream decode(InputStream raw) throws IOException;
   }
 
+  /** Our post JSON and v1.1 tweets only. */
   public static final LineMapper POST_JSON = PostJson::parse;
+  /** Every shape a post line may have, including recorded live sessions; the default. */
+  public static final LineMapper ANY_POST = line -> LiveLines.toPost(line).orElse(null);
   public static final Decoder PLAIN = raw -> raw;
+  /** Gzip when the stream starts with gzip's magic bytes, else as is; the default. */
+  public static final Decoder GZIP_OR_PLAIN = LiveLines::decompressing;
   public static final String STDIN = "stdin";
   private static final int BUFFER = 1 << 16;
 
   private final String label;
   private final CountingInputStream counted;
   private final long totalBytes;
-  private final BufferedReader reader;
+  private final Decoder decoder;
+  /** Opened by the first next(): sniffing gzip reads, and stdin must not block at open. */
+  private BufferedReader reader;
   private final LineMapper mapper;
   private final PrintStream errors;
   private long lineNo;
@@ -59,19 +69,18 @@ public final class JsonLinesSource implements PostSource {
   private boolean done;
 
   private JsonLinesSource(String label, InputStream raw, long totalBytes, Decoder decoder,
-      LineMapper mapper, PrintStream errors) throws IOException {
+      LineMapper mapper, PrintStream errors) {
     this.label = label;
     this.counted = new CountingInputStream(raw);
     this.totalBytes = totalBytes;
-    this.reader = new BufferedReader(
-        new InputStreamReader(decoder.decode(counted), StandardCharsets.UTF_8), BUFFER);
+    this.decoder = decoder;
     this.mapper = mapper;
     this.errors = errors;
   }
 
-  /** Post JSON lines from a file; bad lines reported on stderr. */
+  /** Post lines of any known shape from a plain or gzip file; bad lines reported on stderr. */
   public static JsonLinesSource ofFile(Path file) {
-    return ofFile(file, PLAIN, POST_JSON, System.err);
+    return ofFile(file, GZIP_OR_PLAIN, ANY_POST, System.err);
   }
 
   /**
@@ -85,13 +94,8 @@ public final class JsonLinesSource implements PostSource {
         throw new UserError("cannot read " + label + ": it is a directory");
       }
       long size = Files.size(file);
-      InputStream in = Files.newInputStream(file);
-      try {
-        return new JsonLinesSource(label, in, size, decoder, mapper, errors);
-      } catch (IOException | RuntimeException e) {
-        in.close();
-        throw e;
-      }
+      return new JsonLinesSource(
+          label, Files.newInputStream(file), size, decoder, mapper, errors);
     } catch (NoSuchFileException e) {
       throw new UserError("cannot read " + label + ": no such file");
     } catch (AccessDeniedException e) {
@@ -101,14 +105,14 @@ public final class JsonLinesSource implements PostSource {
     }
   }
 
-  /** Post JSON lines from standard input; bad lines reported on stderr. */
+  /** Post lines of any known shape from standard input, plain or gzip; bad lines on stderr. */
   public static JsonLinesSource ofStdin() {
     // Closing the source must not close the JVM's stdin (test runners talk over it).
     InputStream keepOpen = new FilterInputStream(System.in) {
       @Override
       public void close() {}
     };
-    return ofStream(STDIN, keepOpen, PLAIN, POST_JSON, System.err);
+    return ofStream(STDIN, keepOpen, GZIP_OR_PLAIN, ANY_POST, System.err);
   }
 
   /**
@@ -118,16 +122,16 @@ public final class JsonLinesSource implements PostSource {
    */
   public static JsonLinesSource ofStream(
       String label, InputStream in, Decoder decoder, LineMapper mapper, PrintStream errors) {
-    try {
-      return new JsonLinesSource(label, in, -1, decoder, mapper, errors);
-    } catch (IOException e) {
-      throw new UserError("cannot read " + label + ": " + reason(e));
-    }
+    return new JsonLinesSource(label, in, -1, decoder, mapper, errors);
   }
 
   @Override
   public Post next() throws IOException {
     while (!done) {
+      if (reader == null) {
+        reader = new BufferedReader(
+            new InputStreamReader(decoder.decode(counted), StandardCharsets.UTF_8), BUFFER);
+      }
       String line = reader.readLine();
       if (line == null) {
         done = true;
@@ -191,7 +195,11 @@ public final class JsonLinesSource implements PostSource {
   @Override
   public void close() throws IOException {
     done = true;
-    reader.close();
+    if (reader != null) {
+      reader.close();
+    } else {
+      counted.close();
+    }
   }
 
   private static String reason(IOException e) {

@@ -1,17 +1,25 @@
 package io.trendstream.source;
 
+import io.trendstream.source.live.BlueskySource;
+import io.trendstream.source.live.XSource;
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * Turns a {@code --source} value into a {@link PostSource}. Input: a spec string,
- * {@code synthetic}, {@code file:PATH} or {@code stdin}. Output: an open source (files are
- * opened at once so a missing file fails before anything connects to Kafka).
+ * {@code synthetic}, {@code file:PATH}, {@code stdin}, {@code x} or {@code bluesky}. Output: an
+ * open source for the offline forms (files are opened at once so a missing file fails before
+ * anything connects to Kafka). The live names are only checked here: they need flags and a
+ * token, so {@code io.trendstream.cli.LiveSourceOptions} opens them.
  */
 public final class Sources {
   public static final String SYNTHETIC = "synthetic";
   public static final String FILE_PREFIX = "file:";
   public static final String STDIN = "stdin";
-  public static final String VALID_FORMS = "synthetic, file:PATH, stdin";
+  public static final String X = XSource.NAME;
+  public static final String BLUESKY = BlueskySource.NAME;
+  public static final Set<String> LIVE = Set.of(X, BLUESKY);
+  public static final String VALID_FORMS = "synthetic, file:PATH, stdin, x, bluesky";
   /**
    * Event-time speed of synthetic posts when the producer is not paced: a fixed figure keeps
    * windows meaningful (1,000 posts per event second) however fast the machine is.
@@ -24,11 +32,16 @@ public final class Sources {
    * @param seed seed of the synthetic source
    * @param rate the producer's posts/s (0 = unlimited); synthetic event time then keeps pace
    *     with the wall clock
-   * @throws IllegalArgumentException naming the valid forms when the spec is not one of them
+   * @throws IllegalArgumentException naming the valid forms when the spec is not one of them,
+   *     or for a live source (see {@link #isLive})
    * @throws io.trendstream.cli.UserError when a file cannot be read
    */
   public static PostSource open(String spec, long seed, double rate) {
     check(spec);
+    if (isLive(spec)) {
+      throw new IllegalArgumentException(
+          "'" + spec + "' is a live source: open it with its flags (LiveSourceOptions)");
+    }
     if (spec.equals(SYNTHETIC)) {
       double perSecond = rate > 0 ? rate : UNPACED_POSTS_PER_EVENT_SECOND;
       return new SyntheticSource(seed, System.currentTimeMillis(), perSecond);
@@ -37,6 +50,11 @@ public final class Sources {
       return JsonLinesSource.ofStdin();
     }
     return JsonLinesSource.ofFile(Path.of(spec.substring(FILE_PREFIX.length())));
+  }
+
+  /** Whether the spec names a live network source ({@code x}, {@code bluesky}). */
+  public static boolean isLive(String spec) {
+    return LIVE.contains(spec);
   }
 
   /**
@@ -48,7 +66,7 @@ public final class Sources {
     if (spec == null || spec.isBlank()) {
       throw new IllegalArgumentException("empty source; valid forms: " + VALID_FORMS);
     }
-    if (spec.equals(SYNTHETIC) || spec.equals(STDIN)) {
+    if (spec.equals(SYNTHETIC) || spec.equals(STDIN) || isLive(spec)) {
       return;
     }
     if (spec.startsWith(FILE_PREFIX)) {

@@ -65,6 +65,9 @@ class LiveSourceOptionsTest {
         .isInstanceOf(UserError.class)
         .hasMessage("--filter, --record only apply to the live sources (x, bluesky), not to "
             + "'synthetic'");
+    assertThatThrownBy(() -> parse("--query", "a").rejectFor("stdin"))
+        .isInstanceOf(UserError.class)
+        .hasMessage("--query only applies to the live sources (x, bluesky), not to 'stdin'");
     parse().rejectFor("synthetic");
   }
 

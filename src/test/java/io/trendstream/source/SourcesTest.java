@@ -42,11 +42,25 @@ class SourcesTest {
   void unknownFormsNameTheValidOnes() {
     assertThatThrownBy(() -> Sources.open("kafka:foo", 1, 0))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("unknown source 'kafka:foo'; valid forms: synthetic, file:PATH, stdin");
+        .hasMessage("unknown source 'kafka:foo'; valid forms: synthetic, file:PATH, stdin, x, "
+            + "bluesky");
     assertThatThrownBy(() -> Sources.check("file:"))
         .hasMessageContaining("needs a path");
     assertThatThrownBy(() -> Sources.check(""))
         .hasMessageContaining("valid forms");
+  }
+
+  @Test
+  void liveNamesAreValidFormsOpenedWithTheirOwnFlags() {
+    Sources.check("x");
+    Sources.check("bluesky");
+    assertThat(Sources.isLive("x")).isTrue();
+    assertThat(Sources.isLive("bluesky")).isTrue();
+    assertThat(Sources.isLive("synthetic")).isFalse();
+    assertThat(Sources.isLive("file:x")).isFalse();
+    assertThatThrownBy(() -> Sources.open("bluesky", 1, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'bluesky' is a live source");
   }
 
   @Test

@@ -195,7 +195,8 @@ abstract class AbstractLiveSource implements LiveSource {
 
   /**
    * Stops the worker and the connection, drops posts not yet taken, closes the record file and
-   * reports the resume flag. Idempotent.
+   * reports the resume flag (not when a fatal error stopped the source before any post: that
+   * error is reported on its own). Idempotent.
    */
   @Override
   public void close() throws IOException, InterruptedException {
@@ -215,6 +216,10 @@ abstract class AbstractLiveSource implements LiveSource {
       w.join(JOIN_MILLIS);
     }
     ctx.recorder().close();
+    if (fatal != null && received.get() == 0) {
+      // Stopped by e.g. a refused token before any post: the error is the one line to show.
+      return;
+    }
     String resume = status().resume();
     notice("stopped after " + received.get() + " posts"
         + (resume.isEmpty() ? "" : "; resume with " + resume));

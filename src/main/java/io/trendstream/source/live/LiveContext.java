@@ -45,4 +45,9 @@ public record LiveContext(
   public LiveContext withRecorder(Recorder r) {
     return new LiveContext(filter, clock, r, notices);
   }
+
+  /** Notices elsewhere, e.g. a command's own error stream. */
+  public LiveContext withNotices(Consumer<String> n) {
+    return new LiveContext(filter, clock, recorder, n);
+  }
 }

@@ -16,9 +16,13 @@ public interface LiveSource extends PostSource {
   /** Starts the network worker; idempotent, and {@link #next()} calls it when needed. */
   void start();
 
-  /** The status summary, so a producer that prints {@code progress()} needs no wiring. */
+  /**
+   * The status summary in parentheses, e.g. {@code (received 80, duplicates 2, errors 1,
+   * backoff 0s, resume --cursor 17259111)}, so a producer that prints {@code progress()} after
+   * {@code describe()} needs no wiring.
+   */
   @Override
   default String progress() {
-    return status().summary();
+    return "(" + status().summary() + ")";
   }
 }

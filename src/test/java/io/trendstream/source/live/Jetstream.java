@@ -3,19 +3,22 @@ package io.trendstream.source.live;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trendstream.post.PostJson;
 
-/** Jetstream events of the shapes jetstream2.us-east.bsky.network sends, for tests. */
-final class Jetstream {
+/**
+ * Jetstream events of the shapes jetstream2.us-east.bsky.network sends, for tests; public because
+ * the CLI end-to-end tests replay them too.
+ */
+public final class Jetstream {
   /** 2024-09-09T19:46:02Z in microseconds. */
-  static final long T0 = 1_725_911_162_000_000L;
-  static final long SECOND = 1_000_000L;
+  public static final long T0 = 1_725_911_162_000_000L;
+  public static final long SECOND = 1_000_000L;
 
   private Jetstream() {}
 
-  static long at(int seconds) {
+  public static long at(int seconds) {
     return T0 + seconds * SECOND;
   }
 
-  static String post(long timeUs, String did, String rkey, String text, String createdAt,
+  public static String post(long timeUs, String did, String rkey, String text, String createdAt,
       String... langs) {
     ObjectNode e = event(did, timeUs, "commit");
     ObjectNode commit = e.putObject("commit");
@@ -36,7 +39,7 @@ final class Jetstream {
     return e.toString();
   }
 
-  static String delete(long timeUs, String did, String rkey) {
+  public static String delete(long timeUs, String did, String rkey) {
     ObjectNode e = event(did, timeUs, "commit");
     ObjectNode commit = e.putObject("commit");
     commit.put("rev", "3l3qo2vutsw2c");
@@ -46,7 +49,7 @@ final class Jetstream {
     return e.toString();
   }
 
-  static String identity(long timeUs, String did, String handle) {
+  public static String identity(long timeUs, String did, String handle) {
     ObjectNode e = event(did, timeUs, "identity");
     ObjectNode id = e.putObject("identity");
     id.put("did", did);
@@ -56,7 +59,7 @@ final class Jetstream {
     return e.toString();
   }
 
-  static String account(long timeUs, String did, boolean active) {
+  public static String account(long timeUs, String did, boolean active) {
     ObjectNode e = event(did, timeUs, "account");
     ObjectNode a = e.putObject("account");
     a.put("active", active);

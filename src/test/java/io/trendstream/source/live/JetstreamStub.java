@@ -13,7 +13,7 @@ import java.util.function.BiConsumer;
  * Jetty 11). Each connection runs the next script given to {@link #then}; the stub records the
  * query each client connected with and can drop every open connection without a close frame.
  */
-final class JetstreamStub implements AutoCloseable {
+public final class JetstreamStub implements AutoCloseable {
   private final Javalin app;
   private final List<String> cursors = new CopyOnWriteArrayList<>();
   private final List<String> collections = new CopyOnWriteArrayList<>();
@@ -21,7 +21,7 @@ final class JetstreamStub implements AutoCloseable {
   private final BlockingQueue<BiConsumer<WsConnectContext, Long>> scripts =
       new LinkedBlockingQueue<>();
 
-  JetstreamStub() {
+  public JetstreamStub() {
     app = Javalin.create(c -> c.showJavalinBanner = false)
         .ws("/subscribe", ws -> ws.onConnect(ctx -> {
           String cursor = ctx.queryParam("cursor");
@@ -37,33 +37,33 @@ final class JetstreamStub implements AutoCloseable {
   }
 
   /** What the next connection does: sends events, given the cursor it asked for (or null). */
-  JetstreamStub then(BiConsumer<WsConnectContext, Long> script) {
+  public JetstreamStub then(BiConsumer<WsConnectContext, Long> script) {
     scripts.add(script);
     return this;
   }
 
-  String baseUrl() {
+  public String baseUrl() {
     return "ws://127.0.0.1:" + app.port();
   }
 
   /** The cursor of each connection so far, {@code live} when none was given. */
-  List<String> cursors() {
+  public List<String> cursors() {
     return List.copyOf(cursors);
   }
 
-  List<String> wantedCollections() {
+  public List<String> wantedCollections() {
     return List.copyOf(collections);
   }
 
   /** Cuts every open connection at the TCP level, as a crashed server or a network would. */
-  void dropAll() {
+  public void dropAll() {
     for (WsConnectContext ctx : open) {
       ctx.session.disconnect();
     }
     open.clear();
   }
 
-  static void send(WsConnectContext ctx, List<String> events) {
+  public static void send(WsConnectContext ctx, List<String> events) {
     events.forEach(ctx::send);
   }
 
