@@ -4,6 +4,7 @@ import io.trendstream.broker.EmbeddedKafkaBroker;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.produce.PostProducer;
 import io.trendstream.produce.ProducerSettings;
+import io.trendstream.source.PostSource;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,7 +42,11 @@ public final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintStream out = System.out;
     boolean external = spec.commandLine().getParseResult().hasMatchedOption("--bootstrap-server");
+    double rate = produce.rateOr(DEMO_RATE);
+    // Opened first: a missing file or token fails in a second, not after Spark has started.
+    PostSource source = produce.openSource(rate);
     try (Lifecycle life = new Lifecycle()) {
+      life.add("source", source);
       String bootstrap = produce.bootstrapServer();
       if (!external) {
         EmbeddedKafkaBroker broker;
@@ -62,21 +67,22 @@ public final class DemoCommand implements Callable<Integer> {
       config.kafkaProperties.putAll(produce.kafkaProperties());
       PipelineRunner.Running running = PipelineRunner.start(life, config, stream, out);
 
-      double rate = produce.rateOr(DEMO_RATE);
       PostProducer producer = new PostProducer(
           new ProducerSettings(bootstrap, produce.producerSettings().overrides()),
-          produce.openSource(rate), produce.producerOptions(rate),
+          source, produce.producerOptions(rate),
           status -> out.println("producer: " + status.line()));
       life.add("producer", producer);
       producer.start();
+      watch(producer, life);
 
       out.println();
       out.println("Trendstream demo is running");
       out.println("  dashboard + query API: " + running.http().url());
       out.println("  Kafka bootstrap:       " + bootstrap + (external ? "" : " (embedded)")
           + ", topic '" + config.topic + "'");
-      out.println("  producer:              " + produce.source() + " at " + Math.round(rate)
-          + " posts/s" + (produce.count() > 0 ? ", " + produce.count() + " posts" : ""));
+      out.println("  producer:              " + produce.source()
+          + (rate > 0 ? " at " + Math.round(rate) + " posts/s" : " as posts arrive")
+          + (produce.count() > 0 ? ", " + produce.count() + " posts" : ""));
       out.println("  Spark UI:              " + running.sparkUi());
       out.println("  try: bin/trendstream sql --http-port " + running.http().port()
           + " \"SELECT word, count FROM word_counts ORDER BY count DESC LIMIT 10\"");
@@ -88,5 +94,27 @@ public final class DemoCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * A producer that dies (refused token, lost source) stops the demo with its message, rather
+   * than leaving a dashboard that silently stopped moving. Finishing --count is no failure.
+   */
+  private static void watch(PostProducer producer, Lifecycle life) {
+    Thread watcher = new Thread(() -> {
+      try {
+        while (!producer.awaitDone(java.time.Duration.ofSeconds(1))) {
+          // keep waiting
+        }
+      } catch (InterruptedException e) {
+        return;
+      }
+      Throwable failure = producer.failure();
+      if (failure != null) {
+        life.fail("producer stopped: " + failure.getMessage());
+      }
+    }, "producer-watch");
+    watcher.setDaemon(true);
+    watcher.start();
   }
 }

@@ -65,7 +65,7 @@ class DemoEndToEndTest {
       assertThat(refused.path("_status").asInt()).isEqualTo(400);
       assertThat(refused.path("error").asText()).contains("only a single SELECT");
     } finally {
-      demo.destroy();  // SIGTERM, as Ctrl-C or a service manager would
+      child.terminate();  // SIGTERM, as Ctrl-C or a service manager would
     }
     assertThat(demo.waitFor(60, TimeUnit.SECONDS)).as("demo stopped within 60 s").isTrue();
     assertThat(demo.exitValue()).as("graceful stop exits 0; output:\n%s", child.output())

@@ -29,6 +29,7 @@ import io.trendstream.source.live.Jetstream;
 import io.trendstream.source.live.JetstreamStub;
 import io.trendstream.source.live.XSource;
 import io.trendstream.testing.Await;
+import io.trendstream.testing.ChildJvm;
 import io.trendstream.testing.SparkTestSupport;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -222,38 +223,31 @@ class LiveSourcesEndToEndTest {
   @Test
   void sigtermFlushesWhatWasSentThenPrintsTheResumeFlag() throws Exception {
     String topic = topic("e2e-sigterm");
-    List<String> output = new ArrayList<>();
+    ChildJvm child;
     try (JetstreamStub stub = new JetstreamStub()) {
       // Three posts, then a quiet open connection: the producer waits in the source.
       stub.then((ctx, cursor) -> JetstreamStub.send(ctx, List.of(
           Jetstream.post(at(21), ALICE, "t1", "one", "2024-09-09T19:46:23Z", "en"),
           Jetstream.post(at(22), ALICE, "t2", "two", "2024-09-09T19:46:24Z", "en"),
           Jetstream.post(at(23), BOB, "t3", "three", "2024-09-09T19:46:25Z", "en"))));
-      Process produce = DemoEndToEndTest.start(dir, output, "produce", "--source", "bluesky",
+      child = ChildJvm.start(dir, "produce", "--source", "bluesky",
           "--base-url", stub.baseUrl(), "--bootstrap-server", broker.bootstrapServers(),
           "--topic", topic);
       try {
         assertThat(consume(topic, 3)).hasSize(3);
       } finally {
-        // SIGTERM, as Ctrl-C would; Process.destroy() would also close the output pipe.
-        produce.toHandle().destroy();
+        child.terminate();
       }
-      assertThat(produce.waitFor(60, TimeUnit.SECONDS)).as("stopped; output:\n%s", output)
-          .isTrue();
+      assertThat(child.process.waitFor(60, TimeUnit.SECONDS))
+          .as("stopped; output:\n%s", child.output()).isTrue();
     }
-    Await.until("the summary", WAIT, () -> snapshot(output).stream()
+    Await.until("the summary", WAIT, () -> child.lines().stream()
         .anyMatch(l -> l.startsWith("done: ")));
-    List<String> lines = snapshot(output);
+    List<String> lines = child.lines();
     assertThat(lines).contains(
         "produce: bluesky: stopped after 3 posts; resume with --cursor " + (at(23) + 1));
     assertThat(lines).anyMatch(l -> l.startsWith("done: sent 3, acked 3, failed 0"));
     assertThat(consume(topic, 3)).hasSize(3);
-  }
-
-  private static List<String> snapshot(List<String> output) {
-    synchronized (output) {
-      return List.copyOf(output);
-    }
   }
 
   // --- the CLI ---

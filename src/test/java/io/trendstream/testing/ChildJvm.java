@@ -68,6 +68,23 @@ public final class ChildJvm {
     return null;
   }
 
+  /** Every output line so far. */
+  public List<String> lines() {
+    synchronized (output) {
+      return List.copyOf(output);
+    }
+  }
+
+  /** SIGTERM, as Ctrl-C or a service manager would; the output stays readable. */
+  public void terminate() {
+    process.toHandle().destroy();
+  }
+
+  /** SIGKILL: no shutdown hook, no flush, as a crash or the OOM killer would. */
+  public void kill() {
+    process.toHandle().destroyForcibly();
+  }
+
   public String output() {
     synchronized (output) {
       return String.join("\n", output);
