@@ -30,6 +30,8 @@ public final class StreamConfig {
   public String queryNamePrefix = "";
   /** Extra Kafka consumer settings for Spark's source, without the {@code kafka.} prefix. */
   public Map<String, String> kafkaProperties = new LinkedHashMap<>();
+  /** Kafka values larger than this are not parsed but dead letters ({@code --max-post-bytes}). */
+  public int maxValueBytes = TrendQueries.DEFAULT_MAX_VALUE_BYTES;
 
   public Path checkpointDir(String queryName) {
     return dataDir.resolve("checkpoints").resolve(queryName);

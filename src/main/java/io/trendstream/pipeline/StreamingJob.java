@@ -37,6 +37,7 @@ public final class StreamingJob implements AutoCloseable {
   private final Function<SparkSession, Dataset<Row>> source;
   private final ResultSink sink;
   private final List<StreamingQuery> queries = new ArrayList<>();
+  private final InputTotals totals = new InputTotals();
 
   public StreamingJob(
       SparkSession spark,
@@ -64,7 +65,10 @@ public final class StreamingJob implements AutoCloseable {
   }
 
   public synchronized void start() throws TimeoutException {
-    Dataset<Row> posts = TrendQueries.posts(source.apply(spark), config.eventTime);
+    // Before any query starts, so no batch's malformed count is missed.
+    spark.streams().addListener(totals);
+    Dataset<Row> records = source.apply(spark);
+    Dataset<Row> posts = TrendQueries.posts(records, config.eventTime, config.maxValueBytes);
     start(TWEETS, posts, OutputMode.Append());
     start(WORD_COUNTS, TrendQueries.wordCounts(posts, config.tokenizer), OutputMode.Complete());
     start(WINDOWED_WORD_COUNTS,
@@ -87,9 +91,18 @@ public final class StreamingJob implements AutoCloseable {
     return List.copyOf(queries);
   }
 
+  /**
+   * Input records that were not posts, in the batches the query's current run completed in
+   * this process; -1 when it reported none yet or does not read the posts topic.
+   */
+  public long malformedTotal(StreamingQuery query) {
+    return totals.malformed(query.runId());
+  }
+
   /** Stops every query; a query stops after its current batch is interrupted cleanly. */
   @Override
   public synchronized void close() {
+    spark.streams().removeListener(totals);
     for (StreamingQuery q : queries) {
       try {
         q.stop();
