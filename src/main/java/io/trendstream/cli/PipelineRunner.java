@@ -6,6 +6,7 @@ import io.trendstream.pipeline.SparkQueryService;
 import io.trendstream.pipeline.SparkSessions;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.pipeline.StreamingJob;
+import io.trendstream.pipeline.sink.SinkUnavailableException;
 import io.trendstream.serve.HttpServer;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -36,8 +37,12 @@ final class PipelineRunner {
         out, config.queryNamePrefix + StreamingJob.WORD_COUNTS, tables));
     StreamingJob job = life.add("streaming queries",
         new StreamingJob(spark, config, StreamingJob.kafka(config), tables));
-    job.start();
-    SparkQueryService service = new SparkQueryService(spark, tables, job::queries,
+    try {
+      job.start();
+    } catch (SinkUnavailableException e) {
+      throw new UserError(e.getMessage(), e);
+    }
+    SparkQueryService service = new SparkQueryService(spark, tables, job,
         opts.sqlMaxRows, SparkQueryService.DEFAULT_TIMEOUT);
     HttpServer http = new HttpServer(service, opts.httpHost, opts.httpPort, opts.httpToken);
     try {

@@ -1,6 +1,10 @@
 package io.trendstream.pipeline;
 
+import io.trendstream.pipeline.sink.DeadLetterSink;
+import io.trendstream.pipeline.sink.DurableSink;
+import io.trendstream.pipeline.sink.SinkContext;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -23,6 +27,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@value #WORD_COUNTS}: running count per word, complete;
  *   <li>{@value #WINDOWED_WORD_COUNTS}: count per word per event-time window, update.
  * </ul>
+ *
+ * Then, each as its own queries with their own checkpoints: the dead letters
+ * ({@link DeadLetterSink}, when the source is Kafka and {@link StreamConfig#deadLetterTopic} is
+ * set) and every durable sink of {@link StreamConfig#sinks}.
  */
 public final class StreamingJob implements AutoCloseable {
   public static final String TWEETS = "tweets";
@@ -64,6 +72,12 @@ public final class StreamingJob implements AutoCloseable {
     };
   }
 
+  /**
+   * Starts the queries.
+   *
+   * @throws io.trendstream.pipeline.sink.SinkUnavailableException when a durable sink's
+   *     destination cannot be reached; queries started so far keep running until close()
+   */
   public synchronized void start() throws TimeoutException {
     // Before any query starts, so no batch's malformed count is missed.
     spark.streams().addListener(totals);
@@ -75,6 +89,29 @@ public final class StreamingJob implements AutoCloseable {
         TrendQueries.windowedWordCounts(
             posts, config.tokenizer, config.window, config.slide, config.watermark),
         OutputMode.Update());
+    SinkContext context = new SinkContext(config, records, posts);
+    if (config.deadLetterTopic != null) {
+      if (hasKafkaCoordinates(records)) {
+        start(new DeadLetterSink(config.deadLetterTopic), context);
+      } else {
+        LOG.info("the source has no Kafka partition/offset: no dead-letter query");
+      }
+    }
+    for (DurableSink sink : config.sinks) {
+      start(sink, context);
+    }
+  }
+
+  private void start(DurableSink sink, SinkContext context) throws TimeoutException {
+    List<StreamingQuery> started = sink.start(context);
+    queries.addAll(started);
+    LOG.info("started {}: {}", sink.describe(),
+        started.stream().map(StreamingQuery::name).toList());
+  }
+
+  private static boolean hasKafkaCoordinates(Dataset<Row> records) {
+    List<String> columns = Arrays.asList(records.columns());
+    return columns.containsAll(List.of("key", "value", "topic", "partition", "offset"));
   }
 
   private void start(String table, Dataset<Row> result, OutputMode mode)
