@@ -75,7 +75,8 @@ class MalformedInputTest {
     add(TrendQueries.NOT_JSON, "{\"text\":\"cut off");
     add(TrendQueries.MISSING_TEXT, "{\"id\":5,\"created_at\":\"Tue Nov 24 10:02:00 +0000 2026\"}");
     add(TrendQueries.MISSING_TEXT, "{\"text\":null}");
-    add(TrendQueries.WRONG_TYPE, "{\"text\":123,\"created_at\":\"Tue Nov 24 10:02:00 +0000 2026\"}");
+    add(TrendQueries.WRONG_TYPE,
+        "{\"text\":123,\"created_at\":\"Tue Nov 24 10:02:00 +0000 2026\"}");
     add(TrendQueries.WRONG_TYPE, "{\"text\":{\"a\":1}}");
     add(TrendQueries.WRONG_TYPE, "{\"text\":true}");
     add(TrendQueries.WRONG_TYPE, good.replace("\"id\":1", "\"id\":\"one\""));
@@ -86,6 +87,8 @@ class MalformedInputTest {
     add(null, post(2, T0, "42"));
     add(null, post(3, T0, "[citation needed] {braces} true"));
     add(null, post(4, T0, "-1 points"));
+    // The parser stops after the object: what follows it is ignored, as documented.
+    add(null, post(6, T0, "trailing") + " and more");
     byte[] invalid = post(5, T0, "caf\u00e9 ok").getBytes(StandardCharsets.UTF_8);
     for (int i = 0; i < invalid.length; i++) {
       if (invalid[i] == (byte) 0xc3) {
@@ -109,7 +112,7 @@ class MalformedInputTest {
 
     List<Long> postIds = TrendQueries.posts(records(), EventTime.CREATED_AT)
         .select("id").as(Encoders.LONG()).collectAsList();
-    assertThat(postIds).containsExactlyInAnyOrder(1L, 2L, 3L, 4L);
+    assertThat(postIds).containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 6L);
   }
 
   @Test

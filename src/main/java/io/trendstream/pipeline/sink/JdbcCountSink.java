@@ -106,8 +106,10 @@ public final class JdbcCountSink implements DurableSink {
     // Update mode: each batch carries only the keys whose count changed, with their current
     // count, so an upsert per row makes the table current; complete mode would rewrite every
     // row each batch, and append cannot emit a running count.
-    VoidFunction2<Dataset<Row>, Long> writeCounts = (batch, id) -> write(counts, false, batch, id);
-    VoidFunction2<Dataset<Row>, Long> writeWindows = (batch, id) -> write(windowed, true, batch, id);
+    VoidFunction2<Dataset<Row>, Long> writeCounts =
+        (batch, id) -> write(counts, false, batch, id);
+    VoidFunction2<Dataset<Row>, Long> writeWindows =
+        (batch, id) -> write(windowed, true, batch, id);
     return List.of(
         context.writer(WORD_COUNTS_QUERY, context.wordCounts(), OutputMode.Update())
             .foreachBatch(writeCounts)
