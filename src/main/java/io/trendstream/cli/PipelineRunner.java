@@ -7,6 +7,7 @@ import io.trendstream.pipeline.SparkQueryService;
 import io.trendstream.pipeline.SparkSessions;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.pipeline.StreamingJob;
+import io.trendstream.pipeline.sink.SinkUnavailableException;
 import io.trendstream.serve.HttpServer;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -63,8 +64,12 @@ final class PipelineRunner {
         }
       }
     });
-    job.start();
-    SparkQueryService service = new SparkQueryService(spark, tables, job::queries,
+    try {
+      job.start();
+    } catch (SinkUnavailableException e) {
+      throw new UserError(e.getMessage(), e);
+    }
+    SparkQueryService service = new SparkQueryService(spark, tables, job,
         opts.sqlMaxRows, Duration.ofSeconds(opts.sqlTimeoutSeconds));
     HttpServer http = new HttpServer(service, opts.httpHost, opts.httpPort, opts.httpToken);
     try {

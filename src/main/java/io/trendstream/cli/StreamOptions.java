@@ -4,10 +4,18 @@ import io.trendstream.pipeline.LiveTables;
 import io.trendstream.pipeline.SparkQueryService;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.pipeline.Tokenizer;
+import io.trendstream.pipeline.TrendQueries;
 import io.trendstream.pipeline.TrendQueries.EventTime;
+import io.trendstream.pipeline.sink.DeadLetterSink;
+import io.trendstream.pipeline.sink.SinkSpec;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -90,6 +98,24 @@ public final class StreamOptions {
       description = "Newest posts kept in the live tweets table (default: ${DEFAULT-VALUE}).")
   public int keepPosts;
 
+  @Option(names = "--sink", paramLabel = "SINK",
+      description = "Also write results durably (repeatable): kafka (counts to compacted topics "
+          + "word-counts, windowed-word-counts), parquet:DIR (posts, by date), "
+          + "jdbc:postgresql://HOST[:PORT]/DB?user=U&password=P (counts upserted). "
+          + "The live tables for SQL always run.")
+  public List<String> sinks = new ArrayList<>();
+
+  @Option(names = "--dead-letter-topic", paramLabel = "TOPIC",
+      defaultValue = DeadLetterSink.TOPIC,
+      description = "Records that are not posts go here, with reason, partition and offset as "
+          + "headers (default: ${DEFAULT-VALUE}).")
+  public String deadLetterTopic;
+
+  @Option(names = "--max-post-bytes", paramLabel = "N",
+      defaultValue = "" + TrendQueries.DEFAULT_MAX_VALUE_BYTES,
+      description = "Larger Kafka values are dead letters, not parsed (default: ${DEFAULT-VALUE}).")
+  public int maxPostBytes;
+
   /** Validates the values picocli cannot and builds the job's config. */
   public StreamConfig toConfig(String bootstrapServers, String topic) {
     StreamConfig c = new StreamConfig();
@@ -115,6 +141,31 @@ public final class StreamOptions {
           "--sql-max-rows, --sql-timeout and --keep-posts must be at least 1");
     }
     c.failOnDataLoss = failOnDataLoss;
+    if (maxPostBytes < 1) {
+      throw new ParameterException(spec.commandLine(),
+          "--max-post-bytes must be at least 1, not " + maxPostBytes);
+    }
+    c.maxValueBytes = maxPostBytes;
+    if (deadLetterTopic.isBlank()) {
+      throw new ParameterException(spec.commandLine(), "--dead-letter-topic must not be empty");
+    }
+    c.deadLetterTopic = deadLetterTopic.trim();
+    // Query and checkpoint names are per kind, so two sinks of one kind would collide.
+    Set<SinkSpec.Kind> kinds = EnumSet.noneOf(SinkSpec.Kind.class);
+    for (String sink : sinks) {
+      SinkSpec parsed;
+      try {
+        parsed = SinkSpec.parse(sink);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+      if (!kinds.add(parsed.kind())) {
+        throw new ParameterException(spec.commandLine(), "--sink "
+            + parsed.kind().name().toLowerCase(Locale.ROOT)
+            + " given twice: at most one sink of each kind");
+      }
+      c.sinks.add(parsed.create());
+    }
     return c;
   }
 

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -42,6 +43,7 @@ public final class SparkQueryService implements QueryService {
   private final SparkSession spark;
   private final LiveTables tables;
   private final Supplier<List<StreamingQuery>> queries;
+  private final ToLongFunction<StreamingQuery> malformedTotal;
   private final SqlGuard guard;
   private final int maxRows;
   private final Duration timeout;
@@ -54,9 +56,22 @@ public final class SparkQueryService implements QueryService {
   public SparkQueryService(
       SparkSession spark, LiveTables tables, Supplier<List<StreamingQuery>> queries,
       int maxRows, Duration timeout) {
+    this(spark, tables, queries, q -> -1, maxRows, timeout);
+  }
+
+  /** Over the job's queries, with their malformed-record totals. */
+  public SparkQueryService(
+      SparkSession spark, LiveTables tables, StreamingJob job, int maxRows, Duration timeout) {
+    this(spark, tables, job::queries, job::malformedTotal, maxRows, timeout);
+  }
+
+  private SparkQueryService(
+      SparkSession spark, LiveTables tables, Supplier<List<StreamingQuery>> queries,
+      ToLongFunction<StreamingQuery> malformedTotal, int maxRows, Duration timeout) {
     this.spark = spark;
     this.tables = tables;
     this.queries = queries;
+    this.malformedTotal = malformedTotal;
     this.guard = new SqlGuard(spark, StreamingJob.TABLES);
     this.maxRows = maxRows;
     this.timeout = timeout;
@@ -170,7 +185,8 @@ public final class SparkQueryService implements QueryService {
         history.add(progress(recent[i]));
       }
       Progress last = history.isEmpty() ? null : history.get(history.size() - 1);
-      out.add(new QueryStatus(q.name(), status, error, last, history));
+      out.add(new QueryStatus(
+          q.name(), status, error, last, history, malformedTotal.applyAsLong(q)));
     }
     return out;
   }
@@ -184,7 +200,7 @@ public final class SparkQueryService implements QueryService {
         finite(p.inputRowsPerSecond()),
         finite(p.processedRowsPerSecond()),
         duration == null ? 0 : duration,
-        -1,
+        InputTotals.malformed(p),
         consumerLag(p));
   }
 

@@ -1,9 +1,13 @@
 package io.trendstream.pipeline;
 
 import io.trendstream.pipeline.TrendQueries.EventTime;
+import io.trendstream.pipeline.sink.DeadLetterSink;
+import io.trendstream.pipeline.sink.DurableSink;
 import io.trendstream.post.Post;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,6 +34,15 @@ public final class StreamConfig {
   public String queryNamePrefix = "";
   /** Extra Kafka consumer settings for Spark's source, without the {@code kafka.} prefix. */
   public Map<String, String> kafkaProperties = new LinkedHashMap<>();
+  /** Durable sinks ({@code --sink}), each started as its own queries next to the live tables. */
+  public List<DurableSink> sinks = new ArrayList<>();
+  /**
+   * Where records that are not posts go ({@code --dead-letter-topic}); null: nowhere. Only a
+   * source with Kafka's partition and offset columns gets a dead-letter query.
+   */
+  public String deadLetterTopic = DeadLetterSink.TOPIC;
+  /** Kafka values larger than this are not parsed but dead letters ({@code --max-post-bytes}). */
+  public int maxValueBytes = TrendQueries.DEFAULT_MAX_VALUE_BYTES;
 
   /**
    * Where checkpoints go: any Hadoop file system URI (e.g. {@code hdfs://nn/trendstream}), as a

@@ -1,6 +1,10 @@
 package io.trendstream.pipeline;
 
+import io.trendstream.pipeline.sink.DeadLetterSink;
+import io.trendstream.pipeline.sink.DurableSink;
+import io.trendstream.pipeline.sink.SinkContext;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -23,6 +27,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@value #WORD_COUNTS}: running count per word, complete;
  *   <li>{@value #WINDOWED_WORD_COUNTS}: count per word per event-time window, update.
  * </ul>
+ *
+ * Then, each as its own queries with their own checkpoints: the dead letters
+ * ({@link DeadLetterSink}, when the source is Kafka and {@link StreamConfig#deadLetterTopic} is
+ * set) and every durable sink of {@link StreamConfig#sinks}.
  */
 public final class StreamingJob implements AutoCloseable {
   public static final String TWEETS = "tweets";
@@ -40,6 +48,7 @@ public final class StreamingJob implements AutoCloseable {
   private final Function<SparkSession, Dataset<Row>> source;
   private final ResultSink sink;
   private final List<StreamingQuery> queries = new ArrayList<>();
+  private final InputTotals totals = new InputTotals();
 
   public StreamingJob(
       SparkSession spark,
@@ -66,14 +75,46 @@ public final class StreamingJob implements AutoCloseable {
     };
   }
 
+  /**
+   * Starts the queries.
+   *
+   * @throws io.trendstream.pipeline.sink.SinkUnavailableException when a durable sink's
+   *     destination cannot be reached; queries started so far keep running until close()
+   */
   public synchronized void start() throws TimeoutException {
-    Dataset<Row> posts = TrendQueries.posts(source.apply(spark), config.eventTime);
+    // Before any query starts, so no batch's malformed count is missed.
+    spark.streams().addListener(totals);
+    Dataset<Row> records = source.apply(spark);
+    Dataset<Row> posts = TrendQueries.posts(records, config.eventTime, config.maxValueBytes);
     start(TWEETS, posts, OutputMode.Append());
     start(WORD_COUNTS, TrendQueries.wordCounts(posts, config.tokenizer), OutputMode.Complete());
     start(WINDOWED_WORD_COUNTS,
         TrendQueries.windowedWordCounts(
             posts, config.tokenizer, config.window, config.slide, config.watermark),
         OutputMode.Update());
+    SinkContext context = new SinkContext(config, records, posts);
+    if (config.deadLetterTopic != null) {
+      if (hasKafkaCoordinates(records)) {
+        start(new DeadLetterSink(config.deadLetterTopic), context);
+      } else {
+        LOG.info("the source has no Kafka partition/offset: no dead-letter query");
+      }
+    }
+    for (DurableSink sink : config.sinks) {
+      start(sink, context);
+    }
+  }
+
+  private void start(DurableSink sink, SinkContext context) throws TimeoutException {
+    List<StreamingQuery> started = sink.start(context);
+    queries.addAll(started);
+    LOG.info("started {}: {}", sink.describe(),
+        started.stream().map(StreamingQuery::name).toList());
+  }
+
+  private static boolean hasKafkaCoordinates(Dataset<Row> records) {
+    List<String> columns = Arrays.asList(records.columns());
+    return columns.containsAll(List.of("key", "value", "topic", "partition", "offset"));
   }
 
   private void start(String table, Dataset<Row> result, OutputMode mode)
@@ -91,12 +132,21 @@ public final class StreamingJob implements AutoCloseable {
   }
 
   /**
+   * Input records that were not posts, in the batches the query's current run completed in
+   * this process; -1 when it reported none yet or does not read the posts topic.
+   */
+  public long malformedTotal(StreamingQuery query) {
+    return totals.malformed(query.runId());
+  }
+
+  /**
    * Stops every query, letting a running batch finish first (up to {@link #STOP_GRACE}); a batch
    * cut short is harmless anyway: it is replayed from the checkpoint on the next start.
    */
   @Override
   public synchronized void close() {
     long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+    spark.streams().removeListener(totals);
     for (StreamingQuery q : queries) {
       while (q.isActive() && q.status().isTriggerActive() && System.nanoTime() < deadline) {
         java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);

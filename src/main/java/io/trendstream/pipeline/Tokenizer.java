@@ -93,10 +93,10 @@ public enum Tokenizer {
       int cp = s.codePointAt(p);
       int start = p;
       boolean prefixed = false;
-      if ((cp == '#' || cp == '@') && p + 1 < to && isWordChar(s.codePointAt(p + 1))) {
+      if ((cp == '#' || cp == '@') && p + 1 < to && isWordStart(s.codePointAt(p + 1))) {
         prefixed = true;
         p++;
-      } else if (!isWordChar(cp)) {
+      } else if (!isWordStart(cp)) {
         p += Character.charCount(cp);
         continue;
       }
@@ -154,6 +154,17 @@ public enum Tokenizer {
     int type = Character.getType(cp);
     return type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK
         || type == Character.ENCLOSING_MARK;
+  }
+
+  /**
+   * A mark only continues a word: alone, e.g. the emoji variation selector U+FE0F after a
+   * symbol, it is no word.
+   */
+  private static boolean isWordStart(int cp) {
+    if (cp < 0x80) {
+      return isWordChar(cp);
+    }
+    return Character.isLetterOrDigit(cp);
   }
 
   /** Kept inside a word only, so "don't", "e-mail" and "3.5" stay whole. */

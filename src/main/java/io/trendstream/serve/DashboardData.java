@@ -226,6 +226,7 @@ public final class DashboardData {
         }
       }
       query.put("recentProgress", recent);
+      query.put("malformedTotal", status.malformedTotal());
       json.add(query);
     }
     return json;

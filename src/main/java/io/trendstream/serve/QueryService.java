@@ -29,13 +29,27 @@ public interface QueryService {
    * @param error the failure message when {@code status} is {@code FAILED}, else null
    * @param lastProgress null before the first batch completes
    * @param recentProgress oldest first, a bounded history for throughput charts
+   * @param malformedTotal input records that were not posts since the query started in this
+   *     process, -1 when not tracked
    */
   record QueryStatus(
       String name,
       String status,
       String error,
       Progress lastProgress,
-      List<Progress> recentProgress) {}
+      List<Progress> recentProgress,
+      long malformedTotal) {
+
+    /** Status without a malformed total. */
+    public QueryStatus(
+        String name,
+        String status,
+        String error,
+        Progress lastProgress,
+        List<Progress> recentProgress) {
+      this(name, status, error, lastProgress, recentProgress, -1);
+    }
+  }
 
   /**
    * One micro-batch's progress.

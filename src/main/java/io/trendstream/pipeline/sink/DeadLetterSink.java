@@ -1,0 +1,85 @@
+package io.trendstream.pipeline.sink;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.date_format;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
+
+import io.trendstream.pipeline.TrendQueries;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.streaming.OutputMode;
+import org.apache.spark.sql.streaming.StreamingQuery;
+
+/**
+ * The dead-letter queue: every Kafka record of the posts topic that is not a post
+ * ({@link TrendQueries#malformed}) is copied to {@value #TOPIC} by the query {@value #QUERY},
+ * so bad input never stops the job and is never silently lost.
+ *
+ * <p>Record shape: key and value are the original bytes, unchanged (a fixed record can be
+ * produced back to the posts topic as it is); where it came from and why it was rejected are
+ * UTF-8 Kafka headers: {@value #REASON_HEADER} (one of TrendQueries' reasons),
+ * {@value #TOPIC_HEADER}, {@value #PARTITION_HEADER}, {@value #OFFSET_HEADER} (decimal) and
+ * {@value #TIMESTAMP_HEADER} (the record's Kafka timestamp, ISO-8601 with offset, in the
+ * session time zone: UTC by default).
+ *
+ * <p>At-least-once: Spark's Kafka sink writes a batch replayed after a crash again, so a
+ * record can appear twice; (topic, partition, offset) identifies it.
+ */
+public final class DeadLetterSink implements DurableSink {
+  public static final String TOPIC = "tweets-dlq";
+  public static final String QUERY = "dead_letters";
+  public static final String REASON_HEADER = "trendstream.reason";
+  public static final String TOPIC_HEADER = "trendstream.source.topic";
+  public static final String PARTITION_HEADER = "trendstream.source.partition";
+  public static final String OFFSET_HEADER = "trendstream.source.offset";
+  public static final String TIMESTAMP_HEADER = "trendstream.source.timestamp";
+  /** Partitions of the topic when this sink creates it. */
+  public static final int PARTITIONS = 1;
+
+  private final String topic;
+
+  public DeadLetterSink(String topic) {
+    this.topic = topic;
+  }
+
+  @Override
+  public String describe() {
+    return "dead letters to " + topic;
+  }
+
+  @Override
+  public List<StreamingQuery> start(SinkContext context) throws TimeoutException {
+    var config = context.config();
+    KafkaTopics.ensure(config.bootstrapServers, config.kafkaProperties, topic, PARTITIONS,
+        Map.of());
+    Dataset<Row> bad = TrendQueries.malformed(
+        context.records(), config.eventTime, config.maxValueBytes);
+    // Only key, value and headers: a topic or partition column would steer Spark's Kafka sink.
+    Dataset<Row> letters = bad.select(
+        col("key"),
+        col("value"),
+        array(
+            header(REASON_HEADER, col(TrendQueries.REASON)),
+            header(TOPIC_HEADER, col("topic")),
+            header(PARTITION_HEADER, col("partition").cast("string")),
+            header(OFFSET_HEADER, col("offset").cast("string")),
+            header(TIMESTAMP_HEADER,
+                date_format(col("timestamp"), "yyyy-MM-dd'T'HH:mm:ss.SSSXXX")))
+            .as("headers"));
+    return List.of(context.writer(QUERY, letters, OutputMode.Append())
+        .format("kafka")
+        .options(context.kafkaOptions())
+        .option("topic", topic)
+        .start());
+  }
+
+  private static Column header(String name, Column value) {
+    return struct(lit(name).as("key"), value.cast("binary").as("value"));
+  }
+}

@@ -1,0 +1,22 @@
+package io.trendstream.pipeline.sink;
+
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.sql.streaming.StreamingQuery;
+
+/**
+ * A destination that outlives the process: it starts its own streaming queries, each with its
+ * own checkpoint, next to the live tables. Input: the job's {@link SinkContext} (posts, counts,
+ * writers). Output: the started queries, which the job stops with its own.
+ */
+public interface DurableSink {
+  /**
+   * Creates what the destination needs (topics, tables) and starts the queries.
+   *
+   * @throws SinkUnavailableException when the destination cannot be reached or prepared
+   */
+  List<StreamingQuery> start(SinkContext context) throws TimeoutException;
+
+  /** What {@code --sink} said, for messages. */
+  String describe();
+}

@@ -1,0 +1,68 @@
+package io.trendstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trendstream.pipeline.StreamConfig;
+import io.trendstream.pipeline.sink.DurableSink;
+import io.trendstream.pipeline.sink.JdbcCountSink;
+import io.trendstream.pipeline.sink.KafkaCountSink;
+import io.trendstream.pipeline.sink.ParquetPostSink;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+/** The durable-sink and dead-letter flags of stream and demo. */
+class SinkFlagsTest {
+  private final StringWriter err = new StringWriter();
+
+  private static StreamConfig config(String... args) {
+    StreamCommand cmd = new StreamCommand();
+    new CommandLine(cmd).parseArgs(args);
+    return cmd.stream.toConfig(cmd.kafka.bootstrapServer(), cmd.kafka.topic());
+  }
+
+  @Test
+  void noDurableSinkByDefaultButDeadLettersAlways() {
+    StreamConfig c = config();
+    assertThat(c.sinks).isEmpty();
+    assertThat(c.deadLetterTopic).isEqualTo("tweets-dlq");
+    assertThat(c.maxValueBytes).isEqualTo(262_144);
+  }
+
+  @Test
+  void sinkIsRepeatableOnePerKind() {
+    StreamConfig c = config("--sink", "kafka", "--sink", "parquet:out/posts",
+        "--sink", "jdbc:postgresql://db.example:5433/trends?user=me&password=secret",
+        "--dead-letter-topic", "bad-posts", "--max-post-bytes", "1000");
+    assertThat(c.sinks).extracting(s -> (Class) s.getClass()).containsExactly(
+        KafkaCountSink.class, ParquetPostSink.class, JdbcCountSink.class);
+    assertThat(c.sinks).extracting(DurableSink::describe).containsExactly(
+        "kafka (topics word-counts, windowed-word-counts)",
+        "parquet:out/posts",
+        "jdbc:postgresql://db.example:5433/trends?user=me&password=***");
+    assertThat(c.deadLetterTopic).isEqualTo("bad-posts");
+    assertThat(c.maxValueBytes).isEqualTo(1000);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "stream --sink s3 | unknown --sink 's3' (expected: kafka, parquet:DIR or jdbc:",
+      "stream --sink parquet: | --sink parquet: needs a directory",
+      "stream --sink jdbc:mysql://h/db?password=pw | only PostgreSQL is supported",
+      "stream --sink kafka --sink KAFKA | --sink kafka given twice",
+      "demo --sink parquet:a --sink parquet:b | --sink parquet given twice",
+      "stream --max-post-bytes 0 | --max-post-bytes must be at least 1",
+      "stream --max-post-bytes big | Invalid value for option '--max-post-bytes'"})
+  void badSinkFlagsAreOneLineAndExit2(String args, String message) {
+    CommandLine cl = Main.commandLine();
+    cl.setOut(new PrintWriter(new StringWriter(), true));
+    cl.setErr(new PrintWriter(err, true));
+    assertThat(cl.execute(args.trim().split(" "))).isEqualTo(2);
+    String[] lines = err.toString().strip().split("\n");
+    assertThat(lines[0]).startsWith("trendstream: ").contains(message).doesNotContain("pw");
+    assertThat(lines).hasSize(2);
+  }
+}
