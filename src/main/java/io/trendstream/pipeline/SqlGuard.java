@@ -36,10 +36,15 @@ public final class SqlGuard {
       "UnresolvedSubqueryColumnAliases", "UnresolvedInlineTable", "LateralJoin", "Tail",
       "RepartitionByExpression", "Sample");
 
-  /** Functions that reach outside the query: Java reflection, files, the session. */
+  /**
+   * Functions that reach outside the query (Java reflection, files, the session), and those
+   * that build huge values from one row: Spark cancels cooperatively, between rows, so a
+   * billion-element sequence could not be stopped by the query timeout.
+   */
   private static final Set<String> DENIED_FUNCTIONS = Set.of(
       "reflect", "java_method", "try_reflect", "input_file_name", "input_file_block_start",
-      "input_file_block_length", "read_files", "session_user", "current_user", "user");
+      "input_file_block_length", "read_files", "session_user", "current_user", "user",
+      "sequence", "array_repeat", "repeat", "space");
 
   private final SparkSession spark;
   private final Set<String> tables;

@@ -28,6 +28,7 @@ class LiveSqlTest {
   @TempDir static Path dataDir;
   private static StreamingJob job;
   private static SparkQueryService service;
+  private static LiveTables tables;
 
   @BeforeAll
   static void startJob() throws Exception {
@@ -35,7 +36,7 @@ class LiveSqlTest {
     StreamConfig config = new StreamConfig();
     config.dataDir = dataDir;
     config.queryNamePrefix = SparkTestSupport.unique("live");
-    LiveTables tables = new LiveTables(3, LiveTables.DEFAULT_WINDOW_RETENTION);
+    tables = new LiveTables(3, LiveTables.DEFAULT_WINDOW_RETENTION);
     job = new StreamingJob(spark(), config, s -> in.records(), tables);
     job.start();
     in.add(List.of(
@@ -118,6 +119,9 @@ class LiveSqlTest {
       "SELECT * FROM other_table",
       "SELECT * FROM read_files('/etc')",
       "SELECT * FROM range(10)",
+      "SELECT explode(sequence(1, 1000000000))",
+      "SELECT repeat('x', 2000000000)",
+      "SELECT array_repeat(1, 2000000000)",
       "SHOW TABLES",
       "CACHE TABLE word_counts",
       "EXPLAIN SELECT * FROM word_counts",
@@ -136,6 +140,28 @@ class LiveSqlTest {
         + "SELECT t.word FROM top t JOIN word_counts w ON t.word = w.word "
         + "WHERE t.word IN (SELECT word FROM word_counts) ORDER BY t.word");
     assertThat(r.rows()).containsExactly(List.of("kafka"), List.of("spark"));
+  }
+
+  @Test
+  void aQueryRunningPastTheTimeoutIsCancelled() {
+    SparkQueryService impatient = new SparkQueryService(
+        spark(), tables, job::queries, 5, Duration.ofSeconds(1));
+    // 5^14 (six billion) joined rows: far more than a second's work on any machine.
+    String crossJoin = java.util.stream.IntStream.range(0, 14)
+        .mapToObj(i -> "word_counts w" + i)
+        .collect(java.util.stream.Collectors.joining(", "));
+    assertThatThrownBy(() -> impatient.sql("SELECT count(*) FROM " + crossJoin))
+        .isInstanceOf(QueryRejectedException.class)
+        .hasMessage("query ran longer than 1 s and was cancelled");
+    // The cancelled work is gone: the next query answers at once, not after it.
+    assertThat(service.queries()).isNotEmpty();
+    long start = System.nanoTime();
+    try {
+      service.sql("SELECT count(*) FROM word_counts");
+    } catch (QueryRejectedException e) {
+      throw new AssertionError(e);
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
   }
 
   @Test

@@ -77,8 +77,19 @@ class PipelineDashboardTest {
     LiveTables tables = new LiveTables();
     job = new StreamingJob(spark(), config, StreamingJob.kafka(config), tables);
     job.start();
-    http = new HttpServer(new SparkQueryService(spark(), tables, job::queries, 1000,
-        Duration.ofSeconds(30)), "127.0.0.1", 0).start();
+    SparkQueryService sql = new SparkQueryService(spark(), tables, job::queries, 1000,
+        Duration.ofSeconds(30));
+    // The page is tested, not Spark's start-up: wait until the 70 words are counted.
+    io.trendstream.testing.Await.until("the pipeline to count the posts", Duration.ofSeconds(180),
+        () -> {
+          try {
+            Object sum = sql.sql("SELECT sum(count) FROM word_counts").rows().get(0).get(0);
+            return sum != null && ((Number) sum).longValue() == 70;
+          } catch (QueryService.QueryRejectedException e) {
+            throw new AssertionError(e);
+          }
+        });
+    http = new HttpServer(sql, "127.0.0.1", 0).start();
     browser = Browser.start(dir.resolve("profile"));
   }
 
@@ -114,7 +125,9 @@ class PipelineDashboardTest {
     assertThat(browser.texts("#sql-table tbody tr:first-child td")).containsExactly("#kafka", "40");
     assertThat(browser.texts("#sql-table tbody tr:nth-child(3) td")).containsExactly("spark", "10");
 
-    browser.await("query cards", () -> browser.texts(".query .query-name").size() == 3);
+    int queries = job.queries().size();  // the three live tables and the dead letters
+    browser.await(queries + " query cards",
+        () -> browser.texts(".query .query-name").size() == queries);
     browser.fitPage(1440);
     Path shot = browser.screenshot("dashboard-pipeline");
     assertThat(Files.size(shot)).isGreaterThan(10_000);
