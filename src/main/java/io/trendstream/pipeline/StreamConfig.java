@@ -30,6 +30,11 @@ public final class StreamConfig {
   public String queryNamePrefix = "";
   /** Extra Kafka consumer settings for Spark's source, without the {@code kafka.} prefix. */
   public Map<String, String> kafkaProperties = new LinkedHashMap<>();
+  /**
+   * Options of Spark's Kafka source itself (e.g. {@code maxOffsetsPerTrigger},
+   * {@code minPartitions}), applied after the job's own, so they win.
+   */
+  public Map<String, String> sourceOptions = new LinkedHashMap<>();
 
   public Path checkpointDir(String queryName) {
     return dataDir.resolve("checkpoints").resolve(queryName);

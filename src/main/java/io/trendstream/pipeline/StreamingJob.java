@@ -59,6 +59,7 @@ public final class StreamingJob implements AutoCloseable {
           .option("startingOffsets", "earliest")
           .option("failOnDataLoss", Boolean.toString(config.failOnDataLoss));
       config.kafkaProperties.forEach((k, v) -> reader.option("kafka." + k, v));
+      config.sourceOptions.forEach(reader::option);
       return reader.load();
     };
   }
