@@ -61,6 +61,7 @@ public final class Bench {
 
   private final BenchSettings settings;
   private final PrintWriter log;
+  private final long started = System.nanoTime();
 
   public Bench(BenchSettings settings, PrintWriter log) {
     this.settings = settings;
@@ -268,7 +269,8 @@ public final class Bench {
   }
 
   private void step(String format, Object... args) {
-    log.println("bench: " + String.format(Locale.ROOT, format, args));
+    log.println(String.format(Locale.ROOT, "bench %6.1fs: ", (System.nanoTime() - started) / 1e9)
+        + String.format(Locale.ROOT, format, args));
     log.flush();
   }
 
