@@ -150,4 +150,34 @@ class TrendQueriesTest {
     assertThat(spark().table(name).first().<Instant>getAs(TrendQueries.EVENT_TIME))
         .isEqualTo(kafkaTime);
   }
+
+  @Test
+  void theJobsCountQueriesReadOnlyTheFieldsTheyNeed() throws Exception {
+    KafkaLikeStream in = new KafkaLikeStream();
+    StreamConfig config = new StreamConfig();
+    String counts = SparkTestSupport.unique("texts");
+    String windowed = SparkTestSupport.unique("timed");
+    StreamingQuery q1 = start(counts, StreamingJob.wordCounts(in.records(), config),
+        OutputMode.Complete());
+    StreamingQuery q2 = start(windowed, StreamingJob.windowedWordCounts(in.records(), config),
+        OutputMode.Update());
+    in.add(List.of(post(1, T0, "Kafka and Spark"), "not json", "{\"id\":5}",
+        "{\"text\":\"timeless spark\",\"created_at\":\"yesterday\"}",
+        "{\"text\":\"cut short\""), T0);
+    q1.processAllAvailable();
+    q2.processAllAvailable();
+    q1.stop();
+    q2.stop();
+
+    // The running count needs no time: a post without a valid created_at still counts.
+    assertThat(counts(counts)).containsExactlyEntriesOf(new TreeMap<>(
+        Map.of("and", 1L, "kafka", 1L, "spark", 2L, "timeless", 1L)));
+    // The windowed count drops it, as posts() does.
+    assertThat(spark().table(windowed).collectAsList())
+        .extracting(r -> r.get(0) + " " + r.getString(2) + "=" + r.getLong(3))
+        .containsExactlyInAnyOrder(
+            "2018-03-13T09:55:00Z and=1", "2018-03-13T10:00:00Z and=1",
+            "2018-03-13T09:55:00Z kafka=1", "2018-03-13T10:00:00Z kafka=1",
+            "2018-03-13T09:55:00Z spark=1", "2018-03-13T10:00:00Z spark=1");
+  }
 }
