@@ -164,24 +164,35 @@ public final class Bench {
         report.preloadMbPerSecond());
     for (Engine e : settings.engines()) {
       report.runs.put(e, new ArrayList<>());
+      report.cpu.put(e, new ArrayList<>());
     }
     int rounds = settings.warmups() + settings.runs();
     for (int round = 0; round < rounds; round++) {
       boolean warm = round < settings.warmups();
       for (Engine e : settings.engines()) {
         System.gc();
+        long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
         Map<String, Long> counts = engines.count(e, topic, ref.tokens(e.tokenizer));
         double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpu = (processCpuNanos() - cpu0) / 1e9;
         check(e, ref, counts, report);
-        step("%s %-32s %-10s %6.2f s  %,10.0f posts/s", warm ? "warm-up" : "run " + (round
-                - settings.warmups() + 1), e.key, e.tokenizer.flagValue(), seconds,
-            settings.posts() / seconds);
+        step("%s %-32s %-10s %6.2f s  %,10.0f posts/s  cpu %6.2f s", warm ? "warm-up" : "run "
+                + (round - settings.warmups() + 1), e.key, e.tokenizer.flagValue(), seconds,
+            settings.posts() / seconds, cpu);
         if (!warm) {
           report.runs.get(e).add(seconds);
+          report.cpu.get(e).add(cpu);
         }
       }
     }
+  }
+
+  /** CPU time of the whole process (every thread, the broker's too); 0 where unknown. */
+  private static long processCpuNanos() {
+    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean
+        ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : 0;
   }
 
   private static void check(Engine e, Reference ref, Map<String, Long> counts,

@@ -44,6 +44,11 @@ public final class BenchReport {
 
   /** Seconds of each timed run, per engine, in the order run. */
   public final Map<Engine, List<Double>> runs = new LinkedHashMap<>();
+  /**
+   * Process CPU seconds of each timed run: less sensitive than wall time to other load on a
+   * shared machine, and it shows what a rate costs.
+   */
+  public final Map<Engine, List<Double>> cpu = new LinkedHashMap<>();
   public int countChecks;
 
   public long stateMaxOffsetsPerTrigger;
@@ -88,6 +93,17 @@ public final class BenchReport {
     return n % 2 == 1 ? r.get(n / 2) : (r.get(n / 2 - 1) + r.get(n / 2)) / 2;
   }
 
+  /** Median process CPU seconds per run, or NaN. */
+  public double medianCpu(Engine e) {
+    List<Double> c = new ArrayList<>(cpu.getOrDefault(e, List.of()));
+    if (c.isEmpty()) {
+      return Double.NaN;
+    }
+    Collections.sort(c);
+    int n = c.size();
+    return n % 2 == 1 ? c.get(n / 2) : (c.get(n / 2 - 1) + c.get(n / 2)) / 2;
+  }
+
   public double ratio(Engine a, Engine b) {
     return median(a) / median(b);
   }
@@ -108,13 +124,13 @@ public final class BenchReport {
     b.append(String.format(Locale.ROOT,
         "preload (PostProducer defaults): %,.0f posts/s, %.1f MB/s%n%n",
         preloadPostsPerSecond(), preloadMbPerSecond()));
-    b.append(String.format(Locale.ROOT, "%-38s %-10s %12s %12s %12s %5s%n",
-        "engine", "tokenizer", "posts/s med", "min", "max", "runs"));
+    b.append(String.format(Locale.ROOT, "%-38s %-10s %11s %9s %9s %4s %6s%n",
+        "engine", "tokenizer", "posts/s med", "min", "max", "runs", "cpu s"));
     for (Engine e : runs.keySet()) {
       List<Double> r = rates(e);
-      b.append(String.format(Locale.ROOT, "%-38s %-10s %,12.0f %,12.0f %,12.0f %5d%n",
+      b.append(String.format(Locale.ROOT, "%-38s %-10s %,11.0f %,9.0f %,9.0f %4d %6.1f%n",
           e.label, e.tokenizer.flagValue(), median(e), r.get(0), r.get(r.size() - 1),
-          r.size()));
+          r.size(), medianCpu(e)));
     }
     b.append('\n').append("ratios of medians:\n");
     ratioLine(b, "Trendstream running / Kafka Streams", Engine.TRENDSTREAM_RUNNING,
@@ -217,6 +233,10 @@ public final class BenchReport {
     for (Engine e : runs.keySet()) {
       ArrayNode a = detail.putArray(e.key);
       rates(e).forEach(r -> a.add(Math.round(r)));
+    }
+    ObjectNode cpuNode = root.putObject("cpu_s");
+    for (Engine e : runs.keySet()) {
+      cpuNode.put(e.key, round2(medianCpu(e)));
     }
     ObjectNode ratios = root.putObject("ratios");
     putRatio(ratios, "running_vs_kafka_streams", Engine.TRENDSTREAM_RUNNING,

@@ -3,7 +3,6 @@ package io.trendstream.bench;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.pipeline.StreamingJob;
 import io.trendstream.pipeline.Tokenizer;
-import io.trendstream.pipeline.TrendQueries;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,11 +26,11 @@ import org.apache.spark.sql.streaming.Trigger;
 /**
  * Trendstream's own queries over a topic, run to the end with {@code Trigger.AvailableNow}.
  * Input: every record of the topic, through the job's Kafka source
- * ({@link StreamingJob#kafka}) and the job's query functions ({@link TrendQueries#posts},
- * {@link TrendQueries#wordCounts}, {@link TrendQueries#windowedWordCounts}) with the job's
- * output modes. Output: the final result, kept by a {@code foreachBatch} sink on the driver:
- * word counts (complete mode: the last batch is the table), or windowed counts keyed
- * {@link Reference#windowKey} (update mode: upserted), plus each batch's progress.
+ * ({@link StreamingJob#kafka}) and the job's own queries ({@link StreamingJob#wordCounts},
+ * {@link StreamingJob#windowedWordCounts}) with the job's output modes. Output: the final
+ * result, kept by a {@code foreachBatch} sink on the driver: word counts (complete mode: the
+ * last batch is the table), or windowed counts keyed {@link Reference#windowKey} (update mode:
+ * upserted), plus each batch's progress.
  */
 public final class SparkWordCount {
   private static final AtomicInteger RUNS = new AtomicInteger();
@@ -60,8 +59,7 @@ public final class SparkWordCount {
   public Result running(String topic, Tokenizer tokenizer, Map<String, String> sourceOptions)
       throws TimeoutException, StreamingQueryException {
     StreamConfig c = config(topic, tokenizer, sourceOptions);
-    Dataset<Row> posts = TrendQueries.posts(StreamingJob.kafka(c).apply(spark), c.eventTime);
-    Dataset<Row> counts = TrendQueries.wordCounts(posts, tokenizer);
+    Dataset<Row> counts = StreamingJob.wordCounts(StreamingJob.kafka(c).apply(spark), c);
     AtomicReference<List<Row>> last = new AtomicReference<>(List.of());
     StreamingQuery q = start(counts, "running", OutputMode.Complete(),
         (batch, id) -> last.set(batch.collectAsList()));
@@ -76,9 +74,7 @@ public final class SparkWordCount {
   public Result windowed(String topic, Tokenizer tokenizer, Map<String, String> sourceOptions)
       throws TimeoutException, StreamingQueryException {
     StreamConfig c = config(topic, tokenizer, sourceOptions);
-    Dataset<Row> posts = TrendQueries.posts(StreamingJob.kafka(c).apply(spark), c.eventTime);
-    Dataset<Row> counts =
-        TrendQueries.windowedWordCounts(posts, tokenizer, c.window, c.slide, c.watermark);
+    Dataset<Row> counts = StreamingJob.windowedWordCounts(StreamingJob.kafka(c).apply(spark), c);
     Map<String, Long> table = new HashMap<>();
     Map<Long, Integer> sizes = new java.util.concurrent.ConcurrentHashMap<>();
     StreamingQuery q = start(counts, "windowed", OutputMode.Update(), (batch, id) -> {
