@@ -30,6 +30,9 @@ public final class StreamingJob implements AutoCloseable {
   public static final String WINDOWED_WORD_COUNTS = "windowed_word_counts";
   public static final List<String> TABLES = List.of(TWEETS, WORD_COUNTS, WINDOWED_WORD_COUNTS);
 
+  /** Spark's Kafka consumers' fetch.max.wait.ms; --kafka-property overrides it. */
+  public static final String FETCH_MAX_WAIT_MS = "10";
+
   private static final Logger LOG = LoggerFactory.getLogger(StreamingJob.class);
 
   private final SparkSession spark;
@@ -57,7 +60,10 @@ public final class StreamingJob implements AutoCloseable {
           .option("kafka.bootstrap.servers", config.bootstrapServers)
           .option("subscribe", config.topic)
           .option("startingOffsets", "earliest")
-          .option("failOnDataLoss", Boolean.toString(config.failOnDataLoss));
+          .option("failOnDataLoss", Boolean.toString(config.failOnDataLoss))
+          // A task's first read from a new consumer waited out the broker's fetch.max.wait.ms
+          // (500 ms) on a parked prefetch: 10 ms cut a fresh query's read stage ~2x.
+          .option("kafka.fetch.max.wait.ms", FETCH_MAX_WAIT_MS);
       config.kafkaProperties.forEach((k, v) -> reader.option("kafka." + k, v));
       config.sourceOptions.forEach(reader::option);
       return reader.load();
