@@ -8,6 +8,9 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import io.trendstream.post.PostSchema;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.time.DateTimeException;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 
 /**
  * Reads the one or two fields a count query needs straight from a Kafka value's UTF-8 bytes,
@@ -22,6 +25,11 @@ import java.io.StringWriter;
  * value must be a complete object (one cut short is malformed: all fields null; anything after
  * it is ignored), single quotes and NaN are allowed, the last of duplicate keys wins, any other
  * JSON value reads as its compact JSON text ({@code 5.50} as {@code 5.5}).
+ *
+ * <p>{@link #createdAtMicros} reads Twitter's {@code created_at} by hand, with the results of
+ * Spark's parser and {@link io.trendstream.post.PostSchema#EVENT_TIME_PATTERN}, for a tenth
+ * of the cost of either that or a rearrangement with built-in string functions (profiled:
+ * {@code UTF8String.substring} scans from the start of the string on every call).
  */
 public final class PostFields {
   /** Spark's JSON defaults: single quotes and NaN/Infinity allowed. */
@@ -30,7 +38,65 @@ public final class PostFields {
       .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
       .build();
 
+  private static final String MONTHS = "janfebmaraprmayjunjulaugsepoctnovdec";
+  /** {@code EEE MMM dd HH:mm:ss Z yyyy}, e.g. {@code Tue Mar 13 03:49:58 +0000 2018}. */
+  private static final int CREATED_AT_LENGTH = 30;
+
   private PostFields() {}
+
+  /**
+   * Twitter's {@code created_at} as microseconds since the epoch, or null when it is not a
+   * valid date in that format. As Spark reads it with {@code MMM dd HH:mm:ss Z yyyy} after the
+   * day of week: the first four characters are not looked at, the month is case-insensitive,
+   * dates and times must exist (no Feb 30, no 24:00, no :60), offsets up to ±18:00.
+   */
+  public static Long createdAtMicros(String s) {
+    if (s == null || s.length() != CREATED_AT_LENGTH
+        || s.charAt(7) != ' ' || s.charAt(10) != ' ' || s.charAt(13) != ':'
+        || s.charAt(16) != ':' || s.charAt(19) != ' ' || s.charAt(25) != ' ') {
+      return null;
+    }
+    int month = month(s);
+    int day = digits(s, 8, 2);
+    int hour = digits(s, 11, 2);
+    int minute = digits(s, 14, 2);
+    int second = digits(s, 17, 2);
+    int offsetHours = digits(s, 21, 2);
+    int offsetMinutes = digits(s, 23, 2);
+    int year = digits(s, 26, 4);
+    char sign = s.charAt(20);
+    if (month < 0 || (day | hour | minute | second | offsetHours | offsetMinutes | year) < 0
+        || (sign != '+' && sign != '-') || offsetMinutes > 59) {
+      return null;
+    }
+    try {
+      int offset = (sign == '-' ? -1 : 1) * (offsetHours * 3600 + offsetMinutes * 60);
+      long epochSecond = LocalDateTime.of(year, month, day, hour, minute, second)
+          .toEpochSecond(ZoneOffset.ofTotalSeconds(offset));
+      return epochSecond * 1_000_000L;
+    } catch (DateTimeException e) {
+      return null;
+    }
+  }
+
+  /** 1..12 for Jan..Dec in any case at characters 4..6, else -1. */
+  private static int month(String s) {
+    int at = MONTHS.indexOf(s.substring(4, 7).toLowerCase(java.util.Locale.ROOT));
+    return at >= 0 && at % 3 == 0 ? at / 3 + 1 : -1;
+  }
+
+  /** The ASCII digits at [from, from + n) as a number, or -1. */
+  private static int digits(String s, int from, int n) {
+    int v = 0;
+    for (int i = from; i < from + n; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
+  }
 
   /** The {@code text} field, or null. */
   public static String text(byte[] json) {

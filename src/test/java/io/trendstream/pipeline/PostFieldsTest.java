@@ -65,7 +65,16 @@ class PostFieldsTest {
         "Tue Mar 13 03:49:58 Z 2018", "Tue Mar 13 03:49:58 +00:00 2018",
         "Tue Mar 13 03:49:60 +0000 2018", "Tue Mar 13 3:49:58 +0000 2018",
         "Tue Mar-13 03:49:58 +0000 2018", "Tue Mar 13 03-49-58 +0000 2018",
-        "Tue Mrz 13 03:49:58 +0000 2018", "Tue arf 13 03:49:58 +0000 2018", "", null);
+        "Tue Mrz 13 03:49:58 +0000 2018", "Tue arf 13 03:49:58 +0000 2018", "", null,
+        "Tue Mar 13 03:49:58 +1800 2018", "Tue Mar 13 03:49:58 -1800 2018",
+        "Tue Mar 13 03:49:58 +1801 2018", "Tue Mar 13 03:49:58 +1900 2018",
+        "Tue Mar 13 03:49:58 +0060 2018", "Tue Mar 13 03:49:58 +0000 0000",
+        "Tue Mar 13 03:49:58 +0000 0001", "Tue Mar 13 00:00:00 +0000 9999",
+        "Tue Mar 13 24:00:00 +0000 2018", "Tue Mar 00 03:49:58 +0000 2018",
+        "Tue Mar 13 03:49:58 x0000 2018", "Tue Mar 13 03:49:58 +00a0 2018",
+        "Tue Jun 31 03:49:58 +0000 2018", "Tue Sep 30 03:49:58 +0000 2018",
+        "Tue Mar 13 03:49:58 +0000 2018 ", "Tue Mar 13 03:49:58 +0000 2018".toUpperCase(),
+        "Tue Mar 13 03:49:58 +0000 ２０１８", "Tue Mar ١٣ 03:49:58 +0000 2018");
     List<Row> rows = new ArrayList<>();
     for (String t : times) {
       rows.add(RowFactory.create(t));
@@ -80,6 +89,6 @@ class PostFieldsTest {
       assertThat(r.get(2)).as(String.valueOf(r.get(0))).isEqualTo(r.get(1));
       parsed += r.get(1) != null ? 1 : 0;
     }
-    assertThat(parsed).isEqualTo(7);
+    assertThat(parsed).isEqualTo(14);
   }
 }
