@@ -34,10 +34,18 @@ public final class BaselineWordCount {
 
   private final String bootstrapServers;
   private final Duration timeout;
+  private final Map<String, String> consumerSettings;
 
   public BaselineWordCount(String bootstrapServers, Duration timeout) {
+    this(bootstrapServers, timeout, Map.of());
+  }
+
+  /** @param consumerSettings Kafka consumer settings on top of the defaults */
+  public BaselineWordCount(String bootstrapServers, Duration timeout,
+      Map<String, String> consumerSettings) {
     this.bootstrapServers = bootstrapServers;
     this.timeout = timeout;
+    this.consumerSettings = Map.copyOf(consumerSettings);
   }
 
   /**
@@ -125,6 +133,7 @@ public final class BaselineWordCount {
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, "trendstream-bench-baseline");
+    p.putAll(consumerSettings);
     return p;
   }
 

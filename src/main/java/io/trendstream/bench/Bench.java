@@ -3,6 +3,7 @@ package io.trendstream.bench;
 import io.trendstream.broker.EmbeddedKafkaBroker;
 import io.trendstream.pipeline.SparkSessions;
 import io.trendstream.pipeline.StreamConfig;
+import io.trendstream.pipeline.StreamingJob;
 import io.trendstream.post.Post;
 import io.trendstream.produce.PostProducer;
 import io.trendstream.produce.ProducerSettings;
@@ -299,7 +300,11 @@ public final class Bench {
           Files.createDirectories(work.resolve("checkpoints")));
       kafkaStreams = new KafkaStreamsWordCount(base.bootstrapServers,
           Files.createDirectories(work.resolve("kafka-streams")), timeout);
-      baseline = new BaselineWordCount(base.bootstrapServers, timeout);
+      // The same consumer settings as the job's Kafka source: tuning one side only would
+      // flatter it.
+      baseline = new BaselineWordCount(base.bootstrapServers, timeout,
+          Map.of("max.poll.records", StreamingJob.MAX_POLL_RECORDS,
+              "fetch.max.wait.ms", StreamingJob.FETCH_MAX_WAIT_MS));
       this.partitions = partitions;
     }
 

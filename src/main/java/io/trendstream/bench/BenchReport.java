@@ -162,6 +162,11 @@ public final class BenchReport {
       b.append(String.format(Locale.ROOT,
           "  job start to first non-empty word_counts (warm JVM): %.2f s%n",
           latency.firstCountsSeconds()));
+      for (LatencyProbe.BatchTimes t : latency.batchTimes()) {
+        b.append(String.format(Locale.ROOT,
+            "  %-34s last %3d batches: median %4.0f ms, p90 %4.0f ms, %,6.0f posts/batch%n",
+            t.query(), t.batches(), t.medianMs(), t.p90Ms(), t.medianRows()));
+      }
       b.append("  windowed state rows, live job (s:rows): ")
           .append(stateSamples(latency.stateRows())).append('\n');
     }

@@ -41,8 +41,12 @@ public final class LatencyProbe {
   /** The windowed query's state rows at one moment. */
   public record StateSample(double seconds, long stateRows, long inputRowsPerBatch) {}
 
+  /** One live query's recent micro-batches: how many, and their median and p90 duration. */
+  public record BatchTimes(String query, int batches, double medianMs, double p90Ms,
+      double medianRows) {}
+
   public record Result(List<Double> latenciesMs, int missing, double firstCountsSeconds,
-      List<StateSample> stateRows, long posts) {}
+      List<StateSample> stateRows, long posts, List<BatchTimes> batchTimes) {}
 
   private final SparkSession spark;
   private final StreamConfig config;
@@ -60,6 +64,7 @@ public final class LatencyProbe {
     Map<String, Long> seenAt = new ConcurrentHashMap<>();
     int every = (int) Math.max(1, Math.round(rate / PROBES_PER_SECOND));
 
+    List<BatchTimes> batchTimes;
     LiveTables tables = new LiveTables();
     StreamingJob job = new StreamingJob(spark, config, StreamingJob.kafka(config), tables);
     List<StateSample> states = Collections.synchronizedList(new ArrayList<>());
@@ -84,6 +89,7 @@ public final class LatencyProbe {
       }
     } finally {
       watcher.stop();
+      batchTimes = batchTimes(job);
       job.close();
     }
     List<Double> latencies = new ArrayList<>();
@@ -101,7 +107,27 @@ public final class LatencyProbe {
     }
     Collections.sort(latencies);
     return new Result(latencies, missing, watcher.firstCountsSeconds, List.copyOf(states),
-        posts);
+        posts, batchTimes);
+  }
+
+  /** Spark keeps the last 100 progress reports per query: the end of the measured stretch. */
+  private static List<BatchTimes> batchTimes(StreamingJob job) {
+    List<BatchTimes> out = new ArrayList<>();
+    for (StreamingQuery q : job.queries()) {
+      List<Double> ms = new ArrayList<>();
+      List<Double> rows = new ArrayList<>();
+      for (StreamingQueryProgress p : q.recentProgress()) {
+        if (p.numInputRows() > 0) {
+          ms.add(p.durationMs().getOrDefault("triggerExecution", 0L).doubleValue());
+          rows.add((double) p.numInputRows());
+        }
+      }
+      Collections.sort(ms);
+      Collections.sort(rows);
+      out.add(new BatchTimes(q.name(), ms.size(), percentile(ms, 50), percentile(ms, 90),
+          percentile(rows, 50)));
+    }
+    return out;
   }
 
   /** Percentile by nearest rank over sorted values; NaN when empty. */
