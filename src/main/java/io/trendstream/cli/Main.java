@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         StreamCommand.class,
         DemoCommand.class,
         SqlCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

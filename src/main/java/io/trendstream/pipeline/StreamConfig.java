@@ -43,6 +43,11 @@ public final class StreamConfig {
   public String deadLetterTopic = DeadLetterSink.TOPIC;
   /** Kafka values larger than this are not parsed but dead letters ({@code --max-post-bytes}). */
   public int maxValueBytes = TrendQueries.DEFAULT_MAX_VALUE_BYTES;
+  /**
+   * Options of Spark's Kafka source itself (e.g. {@code maxOffsetsPerTrigger},
+   * {@code minPartitions}), applied after the job's own, so they win.
+   */
+  public Map<String, String> sourceOptions = new LinkedHashMap<>();
 
   /**
    * Where checkpoints go: any Hadoop file system URI (e.g. {@code hdfs://nn/trendstream}), as a

@@ -150,4 +150,5 @@ class TrendQueriesTest {
     assertThat(spark().table(name).first().<Instant>getAs(TrendQueries.EVENT_TIME))
         .isEqualTo(kafkaTime);
   }
+
 }

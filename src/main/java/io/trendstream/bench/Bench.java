@@ -1,0 +1,328 @@
+package io.trendstream.bench;
+
+import io.trendstream.broker.EmbeddedKafkaBroker;
+import io.trendstream.pipeline.SparkSessions;
+import io.trendstream.pipeline.StreamConfig;
+import io.trendstream.pipeline.StreamingJob;
+import io.trendstream.post.Post;
+import io.trendstream.produce.PostProducer;
+import io.trendstream.produce.ProducerSettings;
+import io.trendstream.source.PostSource;
+import io.trendstream.source.SyntheticSource;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code trendstream bench}: Trendstream's queries against Kafka Streams and a hand-written
+ * consumer, side by side, on the embedded broker, in one JVM. Input: {@link BenchSettings}.
+ * Output: a {@link BenchReport}; progress lines on the given writer. Phases:
+ *
+ * <ol>
+ *   <li>preload N synthetic posts (fixed seed) into a fresh topic with the project's producer;
+ *   <li>count every post on it with each engine, round-robin, warm-ups first; each run's counts
+ *       must equal the {@link Reference} counts computed from the source itself, or the bench
+ *       fails with {@link CountMismatch};
+ *   <li>the windowed query in small batches, to show its state stays bounded by the watermark;
+ *   <li>latency of the live job at a fixed rate ({@link LatencyProbe});
+ *   <li>cold start of a new JVM ({@link ColdStart}).
+ * </ol>
+ */
+public final class Bench {
+  /**
+   * The preload spans this much event time whatever N is, so the windowed query sees the same
+   * number of windows (10,000 s: 33 five-minute slides) in --quick and full runs.
+   */
+  public static final long EVENT_SPAN_SECONDS = 10_000;
+  /** Fixed, so the same seed gives the same posts, windows and counts on every run. */
+  public static final Instant EVENT_START = Instant.parse("2026-01-01T00:00:00Z");
+  /** Posts preloaded for the cold-start JVM: a demo whose producer has just begun. */
+  public static final int COLD_START_POSTS = 1_000;
+  /** The state phase runs the windowed query in this many batches. */
+  public static final int STATE_BATCHES = 20;
+  /** Settings of the bench's Spark session, under --conf: sized for 2 cores. */
+  public static final Map<String, String> SPARK_DEFAULTS =
+      Map.of("spark.sql.shuffle.partitions", "2");
+
+  /** Thrown when an engine's counts differ from the reference. */
+  public static final class CountMismatch extends RuntimeException {
+    public CountMismatch(String message) {
+      super(message);
+    }
+  }
+
+  private final BenchSettings settings;
+  private final PrintWriter log;
+  private final long started = System.nanoTime();
+
+  public Bench(BenchSettings settings, PrintWriter log) {
+    this.settings = settings;
+    this.log = log;
+  }
+
+  public BenchReport run() throws Exception {
+    BenchReport report = new BenchReport();
+    report.posts = settings.posts();
+    report.partitions = settings.partitions();
+    report.master = settings.master();
+    report.loadBefore = loadAverage();
+    Path work = settings.workDir() != null
+        ? Files.createDirectories(settings.workDir())
+        : Files.createTempDirectory("trendstream-bench");
+    Map<String, String> sparkConf = new LinkedHashMap<>(SPARK_DEFAULTS);
+    sparkConf.putAll(settings.sparkConf());
+    report.sparkConf = sparkConf;
+    try (MemoryMonitor memory = new MemoryMonitor();
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(work.resolve("kafka"), 0)) {
+      step("starting the embedded broker and Spark (%s)", settings.master());
+      broker.start();
+      SparkSession spark = SparkSessions.create(settings.master(), sparkConf);
+      report.phaseMemory.put("start-up", memory.resetPhase());
+
+      String topic = "bench-" + System.currentTimeMillis();
+      broker.createTopic(topic, settings.partitions(), (short) 1);
+      double perEventSecond = settings.posts() / (double) EVENT_SPAN_SECONDS;
+      preload(broker.bootstrapServers(), topic, perEventSecond, report);
+      report.phaseMemory.put("preload", memory.resetPhase());
+
+      StreamConfig base = new StreamConfig();
+      base.bootstrapServers = broker.bootstrapServers();
+      step("computing the reference counts from the source");
+      Reference ref = Reference.compute(source(perEventSecond), settings.posts(),
+          durationMillis(base.window), durationMillis(base.slide));
+      step("reference: %,d words (%,d distinct), whitespace %,d tokens (%,d distinct), "
+              + "%,d (window, word) pairs",
+          ref.wordsTokens, ref.words.size(), ref.whitespaceTokens, ref.whitespace.size(),
+          ref.windowed.size());
+
+      Engines engines = new Engines(spark, base, work, settings.posts(), settings.partitions());
+      throughput(engines, topic, ref, report);
+      report.phaseMemory.put("throughput", memory.resetPhase());
+
+      if (settings.state() && settings.engines().contains(Engine.TRENDSTREAM_WINDOWED)) {
+        long perBatch = Math.max(1, (settings.posts() + STATE_BATCHES - 1) / STATE_BATCHES);
+        step("windowed state: the windowed query in batches of %,d posts", perBatch);
+        SparkWordCount.Result r = engines.spark.windowed(topic,
+            io.trendstream.pipeline.Tokenizer.WORDS,
+            Map.of("maxOffsetsPerTrigger", Long.toString(perBatch)));
+        check(Engine.TRENDSTREAM_WINDOWED, ref, r.counts(), report);
+        report.stateMaxOffsetsPerTrigger = perBatch;
+        report.stateBatches = r.batches();
+        report.phaseMemory.put("windowed state", memory.resetPhase());
+      }
+
+      if (settings.latency()) {
+        latency(spark, broker.bootstrapServers(), work, report);
+        report.phaseMemory.put("latency", memory.resetPhase());
+      }
+      if (settings.coldStart()) {
+        coldStart(broker, work, sparkConf, report);
+      }
+      report.peakHeapBytes = memory.peakHeapBytes();
+      report.peakRssBytes = memory.peakRssBytes();
+    } finally {
+      if (settings.workDir() == null) {
+        KafkaStreamsWordCount.deleteQuietly(work);
+      }
+    }
+    report.loadAfter = loadAverage();
+    return report;
+  }
+
+  private void preload(String bootstrap, String topic, double perEventSecond,
+      BenchReport report) {
+    step("preloading %,d posts into %s", settings.posts(), topic);
+    PostProducer producer = new PostProducer(new ProducerSettings(bootstrap),
+        source(perEventSecond), new PostProducer.Options(topic, 0, settings.posts()), s -> {});
+    long t0 = System.nanoTime();
+    PostProducer.Status done = producer.run();
+    report.preloadSeconds = (System.nanoTime() - t0) / 1e9;
+    if (done.acked() != settings.posts()) {
+      throw new IllegalStateException("preload acked " + done.acked() + " of "
+          + settings.posts() + " posts" + (done.lastError() != null
+              ? " (" + done.lastError() + ")" : ""));
+    }
+    // Bytes are known only after the reference pass; the JSON sizes are summed there.
+  }
+
+  private SyntheticSource source(double perEventSecond) {
+    return new SyntheticSource(settings.seed(), EVENT_START.toEpochMilli(), perEventSecond);
+  }
+
+  private void throughput(Engines engines, String topic, Reference ref, BenchReport report)
+      throws Exception {
+    report.preloadBytes = ref.jsonBytes;
+    step("preload: %,.0f posts/s, %.1f MB/s", report.preloadPostsPerSecond(),
+        report.preloadMbPerSecond());
+    for (Engine e : settings.engines()) {
+      report.runs.put(e, new ArrayList<>());
+      report.cpu.put(e, new ArrayList<>());
+    }
+    int rounds = settings.warmups() + settings.runs();
+    for (int round = 0; round < rounds; round++) {
+      boolean warm = round < settings.warmups();
+      for (Engine e : settings.engines()) {
+        System.gc();
+        long cpu0 = processCpuNanos();
+        long t0 = System.nanoTime();
+        Map<String, Long> counts = engines.count(e, topic, ref.tokens(e.tokenizer));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpu = (processCpuNanos() - cpu0) / 1e9;
+        check(e, ref, counts, report);
+        step("%s %-32s %-10s %6.2f s  %,10.0f posts/s  cpu %6.2f s", warm ? "warm-up" : "run "
+                + (round - settings.warmups() + 1), e.key, e.tokenizer.flagValue(), seconds,
+            settings.posts() / seconds, cpu);
+        if (!warm) {
+          report.runs.get(e).add(seconds);
+          report.cpu.get(e).add(cpu);
+        }
+      }
+    }
+  }
+
+  /** CPU time of the whole process (every thread, the broker's too); 0 where unknown. */
+  private static long processCpuNanos() {
+    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean
+        ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : 0;
+  }
+
+  private static void check(Engine e, Reference ref, Map<String, Long> counts,
+      BenchReport report) {
+    String diff = Reference.diff(ref.counts(e), counts);
+    if (diff != null) {
+      throw new CountMismatch(e.key + " (" + e.tokenizer.flagValue()
+          + ") counted differently from the reference: " + diff);
+    }
+    report.countChecks++;
+  }
+
+  private void latency(SparkSession spark, String bootstrap, Path work, BenchReport report)
+      throws Exception {
+    StreamConfig c = new StreamConfig();
+    c.bootstrapServers = bootstrap;
+    c.topic = "bench-live-" + System.currentTimeMillis();
+    c.dataDir = work.resolve("live");
+    c.queryNamePrefix = "bench_live_";
+    try (var admin = org.apache.kafka.clients.admin.Admin.create(
+        Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+      admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(
+          c.topic, settings.partitions(), (short) 1))).all().get();
+    }
+    step("latency: the live job at %,.0f posts/s for %d s after %d s of warm-up",
+        settings.latencyRate(), settings.latencyDuration().toSeconds(),
+        settings.latencyWarmup().toSeconds());
+    LatencyProbe.Result r = new LatencyProbe(spark, c).run(settings.latencyRate(),
+        settings.latencyWarmup(), settings.latencyDuration(), settings.seed());
+    report.latency = r;
+    report.latencyRate = settings.latencyRate();
+    report.latencyWarmupS = settings.latencyWarmup().toMillis() / 1e3;
+    report.latencyDurationS = settings.latencyDuration().toMillis() / 1e3;
+    if (r.missing() > 0) {
+      throw new IllegalStateException(r.missing() + " latency probes never appeared in "
+          + "word_counts");
+    }
+    step("latency: p50 %.0f ms, p99 %.0f ms, max %.0f ms over %d probes",
+        report.latencyPercentile(50), report.latencyPercentile(99),
+        report.latencyPercentile(100), r.latenciesMs().size());
+  }
+
+  private void coldStart(EmbeddedKafkaBroker broker, Path work, Map<String, String> sparkConf,
+      BenchReport report) throws Exception {
+    String topic = "bench-cold-" + System.currentTimeMillis();
+    broker.createTopic(topic, settings.partitions(), (short) 1);
+    PostSource src = new SyntheticSource(settings.seed(), System.currentTimeMillis(), 100);
+    new PostProducer(new ProducerSettings(broker.bootstrapServers()), src,
+        new PostProducer.Options(topic, 0, COLD_START_POSTS), s -> {}).run();
+    step("cold start: a new JVM runs the job on %,d waiting posts", COLD_START_POSTS);
+    Path dir = Files.createDirectories(work.resolve("cold"));
+    report.coldStart = ColdStart.measure(broker.bootstrapServers(), topic, dir,
+        settings.master(), sparkConf);
+    step("cold start: first non-empty word_counts %.1f s after launching the JVM",
+        report.coldStart.firstCountsS());
+  }
+
+  /** Spark-style durations the window settings use: {@code <n> <unit>[s]}. */
+  static long durationMillis(String spec) {
+    String[] parts = spec.trim().toLowerCase(Locale.ROOT).split("\\s+");
+    long n = Long.parseLong(parts[0]);
+    String unit = parts.length > 1 ? parts[1] : "seconds";
+    if (unit.startsWith("second")) {
+      return Duration.ofSeconds(n).toMillis();
+    }
+    if (unit.startsWith("minute")) {
+      return Duration.ofMinutes(n).toMillis();
+    }
+    if (unit.startsWith("hour")) {
+      return Duration.ofHours(n).toMillis();
+    }
+    if (unit.startsWith("day")) {
+      return Duration.ofDays(n).toMillis();
+    }
+    throw new IllegalArgumentException("cannot read duration '" + spec + "'");
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
+  private void step(String format, Object... args) {
+    log.println(String.format(Locale.ROOT, "bench %6.1fs: ", (System.nanoTime() - started) / 1e9)
+        + String.format(Locale.ROOT, format, args));
+    log.flush();
+  }
+
+  /** One place that knows how to run each engine kind. */
+  private static final class Engines {
+    final SparkWordCount spark;
+    final KafkaStreamsWordCount kafkaStreams;
+    final BaselineWordCount baseline;
+    final int partitions;
+
+    Engines(SparkSession session, StreamConfig base, Path work, long posts, int partitions)
+        throws IOException {
+      Duration timeout = Duration.ofSeconds(120 + posts / 2_000);
+      spark = new SparkWordCount(session, base,
+          Files.createDirectories(work.resolve("checkpoints")));
+      kafkaStreams = new KafkaStreamsWordCount(base.bootstrapServers,
+          Files.createDirectories(work.resolve("kafka-streams")), timeout);
+      // The same consumer settings as the job's Kafka source: tuning one side only would
+      // flatter it.
+      baseline = new BaselineWordCount(base.bootstrapServers, timeout,
+          Map.of("max.poll.records", StreamingJob.MAX_POLL_RECORDS,
+              "fetch.max.wait.ms", StreamingJob.FETCH_MAX_WAIT_MS));
+      this.partitions = partitions;
+    }
+
+    Map<String, Long> count(Engine e, String topic, long expectedTokens) throws Exception {
+      switch (e.kind) {
+        case SPARK_RUNNING:
+          return spark.running(topic, e.tokenizer, Map.of()).counts();
+        case SPARK_WINDOWED:
+          return spark.windowed(topic, e.tokenizer, Map.of()).counts();
+        case KAFKA_STREAMS:
+          return kafkaStreams.count(topic, e.tokenizer, expectedTokens);
+        case BASELINE_1THREAD:
+          return baseline.count(topic, e.tokenizer, 1);
+        case BASELINE_PER_PARTITION:
+          return baseline.count(topic, e.tokenizer, partitions);
+        default:
+          throw new IllegalArgumentException(e.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,307 @@
+package io.trendstream.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What one {@link Bench} run measured. Input: filled in by the bench phase by phase. Output:
+ * the human table ({@link #table}) and the JSON report ({@link #toJson}), whose throughput
+ * figures are medians in posts/s, e.g. {@code {"posts": 1000000, "throughput":
+ * {"trendstream_running": 310000.0, ...}, "latency_ms": {"p50": ..., "p90": ..., "p99": ...,
+ * "max": ...}, "cold_start_s": 8.1, "peak_rss_mb": 2300.0, ...}}.
+ */
+public final class BenchReport {
+  public static final double TARGET_VS_BASELINE = 0.9;
+  public static final double TARGET_VS_KAFKA_STREAMS = 4.0;
+  public static final double TARGET_WINDOWED_VS_RUNNING = 0.7;
+  public static final double TARGET_P99_MS = 1000;
+  public static final double TARGET_COLD_START_S = 10;
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  public long posts;
+  public int partitions;
+  public String master;
+  public Map<String, String> sparkConf = Map.of();
+  public int cores = Runtime.getRuntime().availableProcessors();
+  public String loadBefore = "";
+  public String loadAfter = "";
+
+  public long preloadBytes;
+  public double preloadSeconds;
+
+  /** Seconds of each timed run, per engine, in the order run. */
+  public final Map<Engine, List<Double>> runs = new LinkedHashMap<>();
+  /**
+   * Process CPU seconds of each timed run: less sensitive than wall time to other load on a
+   * shared machine, and it shows what a rate costs.
+   */
+  public final Map<Engine, List<Double>> cpu = new LinkedHashMap<>();
+  public int countChecks;
+
+  public long stateMaxOffsetsPerTrigger;
+  public List<SparkWordCount.BatchState> stateBatches = List.of();
+
+  public double latencyRate;
+  public double latencyWarmupS;
+  public double latencyDurationS;
+  public LatencyProbe.Result latency;
+
+  public ColdStart.Result coldStart;
+
+  public long peakHeapBytes;
+  public long peakRssBytes;
+  public final Map<String, long[]> phaseMemory = new LinkedHashMap<>();
+
+  public double preloadPostsPerSecond() {
+    return posts / preloadSeconds;
+  }
+
+  public double preloadMbPerSecond() {
+    return preloadBytes / 1e6 / preloadSeconds;
+  }
+
+  /** posts/s of each timed run, sorted ascending. */
+  public List<Double> rates(Engine e) {
+    List<Double> out = new ArrayList<>();
+    for (double s : runs.getOrDefault(e, List.of())) {
+      out.add(posts / s);
+    }
+    Collections.sort(out);
+    return out;
+  }
+
+  /** Median posts/s, or NaN when the engine was not run. */
+  public double median(Engine e) {
+    List<Double> r = rates(e);
+    if (r.isEmpty()) {
+      return Double.NaN;
+    }
+    int n = r.size();
+    return n % 2 == 1 ? r.get(n / 2) : (r.get(n / 2 - 1) + r.get(n / 2)) / 2;
+  }
+
+  /** Median process CPU seconds per run, or NaN. */
+  public double medianCpu(Engine e) {
+    List<Double> c = new ArrayList<>(cpu.getOrDefault(e, List.of()));
+    if (c.isEmpty()) {
+      return Double.NaN;
+    }
+    Collections.sort(c);
+    int n = c.size();
+    return n % 2 == 1 ? c.get(n / 2) : (c.get(n / 2 - 1) + c.get(n / 2)) / 2;
+  }
+
+  public double ratio(Engine a, Engine b) {
+    return median(a) / median(b);
+  }
+
+  public double latencyPercentile(double p) {
+    return latency == null ? Double.NaN : LatencyProbe.percentile(latency.latenciesMs(), p);
+  }
+
+  public String table() {
+    StringBuilder b = new StringBuilder();
+    b.append(String.format(Locale.ROOT,
+        "trendstream bench: %,d posts (%.1f MB of JSON), topic of %d partitions, %s, "
+            + "%d cores; load average %s before, %s after%n",
+        posts, preloadBytes / 1e6, partitions, master, cores, loadBefore, loadAfter));
+    if (!sparkConf.isEmpty()) {
+      b.append("spark settings: ").append(sparkConf).append('\n');
+    }
+    b.append(String.format(Locale.ROOT,
+        "preload (PostProducer defaults): %,.0f posts/s, %.1f MB/s%n%n",
+        preloadPostsPerSecond(), preloadMbPerSecond()));
+    b.append(String.format(Locale.ROOT, "%-38s %-10s %11s %9s %9s %4s %6s%n",
+        "engine", "tokenizer", "posts/s med", "min", "max", "runs", "cpu s"));
+    for (Engine e : runs.keySet()) {
+      List<Double> r = rates(e);
+      b.append(String.format(Locale.ROOT, "%-38s %-10s %,11.0f %,9.0f %,9.0f %4d %6.1f%n",
+          e.label, e.tokenizer.flagValue(), median(e), r.get(0), r.get(r.size() - 1),
+          r.size(), medianCpu(e)));
+    }
+    b.append('\n').append("ratios of medians:\n");
+    ratioLine(b, "Trendstream running / Kafka Streams", Engine.TRENDSTREAM_RUNNING,
+        Engine.KAFKA_STREAMS, TARGET_VS_KAFKA_STREAMS);
+    ratioLine(b, "Trendstream running / hand-written 1 thread", Engine.TRENDSTREAM_RUNNING,
+        Engine.BASELINE_1THREAD, TARGET_VS_BASELINE);
+    ratioLine(b, "Trendstream running / hand-written per partition",
+        Engine.TRENDSTREAM_RUNNING, Engine.BASELINE_PER_PARTITION, Double.NaN);
+    ratioLine(b, "Trendstream windowed / running", Engine.TRENDSTREAM_WINDOWED,
+        Engine.TRENDSTREAM_RUNNING, TARGET_WINDOWED_VS_RUNNING);
+    ratioLine(b, "whitespace: Trendstream / Kafka Streams",
+        Engine.TRENDSTREAM_RUNNING_WHITESPACE, Engine.KAFKA_STREAMS_WHITESPACE, Double.NaN);
+    ratioLine(b, "whitespace: Trendstream / hand-written 1 thread",
+        Engine.TRENDSTREAM_RUNNING_WHITESPACE, Engine.BASELINE_1THREAD_WHITESPACE, Double.NaN);
+    if (countChecks > 0) {
+      b.append(String.format(Locale.ROOT,
+          "counts: all %d runs (warm-ups included) matched the reference counts exactly%n",
+          countChecks));
+    }
+    if (latency != null) {
+      b.append(String.format(Locale.ROOT,
+          "%nlatency, send to visible in word_counts, %,.0f posts/s for %.0f s after %.0f s "
+              + "warm-up (%d probes, %d missing):%n  p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, "
+              + "max %.0f ms%s%n",
+          latencyRate, latencyDurationS, latencyWarmupS, latency.latenciesMs().size(),
+          latency.missing(), latencyPercentile(50), latencyPercentile(90),
+          latencyPercentile(99), latencyPercentile(100),
+          target(latencyPercentile(99) <= TARGET_P99_MS, "p99 <= 1000 ms")));
+      b.append(String.format(Locale.ROOT,
+          "  job start to first non-empty word_counts (warm JVM): %.2f s%n",
+          latency.firstCountsSeconds()));
+      for (LatencyProbe.BatchTimes t : latency.batchTimes()) {
+        b.append(String.format(Locale.ROOT,
+            "  %-34s last %3d batches: median %4.0f ms, p90 %4.0f ms, %,6.0f posts/batch%n",
+            t.query(), t.batches(), t.medianMs(), t.p90Ms(), t.medianRows()));
+      }
+      b.append("  windowed state rows, live job (s:rows): ")
+          .append(stateSamples(latency.stateRows())).append('\n');
+    }
+    if (coldStart != null) {
+      b.append(String.format(Locale.ROOT,
+          "cold start, new JVM to first non-empty word_counts: %.1f s (main at %.1f s, "
+              + "SparkSession at %.1f s, job started at %.1f s)%s%n",
+          coldStart.firstCountsS(), coldStart.mainS(), coldStart.sessionS(),
+          coldStart.jobStartedS(),
+          target(coldStart.firstCountsS() <= TARGET_COLD_START_S, "<= 10 s")));
+    }
+    if (!stateBatches.isEmpty()) {
+      b.append(String.format(Locale.ROOT,
+          "windowed state over the preloaded topic, batches of %,d posts:%n"
+              + "  state rows per batch:      %s%n  (window, word) rows so far: %s%n",
+          stateMaxOffsetsPerTrigger, batchList(true), batchList(false)));
+    }
+    b.append(String.format(Locale.ROOT, "memory: peak heap %,.0f MB, peak RSS %,.0f MB%n",
+        peakHeapBytes / 1e6, peakRssBytes / 1e6));
+    for (Map.Entry<String, long[]> e : phaseMemory.entrySet()) {
+      b.append(String.format(Locale.ROOT, "  %-24s heap %,6.0f MB, RSS %,6.0f MB%n",
+          e.getKey(), e.getValue()[0] / 1e6, e.getValue()[1] / 1e6));
+    }
+    return b.toString();
+  }
+
+  private void ratioLine(StringBuilder b, String what, Engine a, Engine c, double target) {
+    if (!runs.containsKey(a) || !runs.containsKey(c)) {
+      return;
+    }
+    double r = ratio(a, c);
+    b.append(String.format(Locale.ROOT, "  %-50s %5.2fx%s%n", what, r,
+        Double.isNaN(target) ? ""
+            : target(r >= target, String.format(Locale.ROOT, ">= %.1fx", target))));
+  }
+
+  private static String target(boolean met, String what) {
+    return "   target " + what + ": " + (met ? "met" : "NOT met");
+  }
+
+  private String batchList(boolean state) {
+    StringBuilder b = new StringBuilder();
+    for (SparkWordCount.BatchState s : stateBatches) {
+      long v = state ? s.stateRows() : s.distinctPairsSoFar();
+      b.append(b.length() == 0 ? "" : " ").append(v);
+    }
+    return b.toString();
+  }
+
+  private static String stateSamples(List<LatencyProbe.StateSample> samples) {
+    StringBuilder b = new StringBuilder();
+    int step = Math.max(1, samples.size() / 12);
+    for (int i = 0; i < samples.size(); i += step) {
+      LatencyProbe.StateSample s = samples.get(i);
+      b.append(String.format(Locale.ROOT, "%s%.0f:%d", b.length() == 0 ? "" : " ",
+          s.seconds(), s.stateRows()));
+    }
+    return b.toString();
+  }
+
+  public ObjectNode toJson() {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("posts", posts);
+    ObjectNode tp = root.putObject("throughput");
+    for (Engine e : runs.keySet()) {
+      tp.put(e.key, Math.round(median(e)));
+    }
+    ObjectNode detail = root.putObject("throughput_runs");
+    for (Engine e : runs.keySet()) {
+      ArrayNode a = detail.putArray(e.key);
+      rates(e).forEach(r -> a.add(Math.round(r)));
+    }
+    ObjectNode cpuNode = root.putObject("cpu_s");
+    for (Engine e : runs.keySet()) {
+      cpuNode.put(e.key, round2(medianCpu(e)));
+    }
+    ObjectNode ratios = root.putObject("ratios");
+    putRatio(ratios, "running_vs_kafka_streams", Engine.TRENDSTREAM_RUNNING,
+        Engine.KAFKA_STREAMS);
+    putRatio(ratios, "running_vs_baseline_1thread", Engine.TRENDSTREAM_RUNNING,
+        Engine.BASELINE_1THREAD);
+    putRatio(ratios, "running_vs_baseline_per_partition", Engine.TRENDSTREAM_RUNNING,
+        Engine.BASELINE_PER_PARTITION);
+    putRatio(ratios, "windowed_vs_running", Engine.TRENDSTREAM_WINDOWED,
+        Engine.TRENDSTREAM_RUNNING);
+    ObjectNode pre = root.putObject("preload");
+    pre.put("posts_per_s", Math.round(preloadPostsPerSecond()));
+    pre.put("mb_per_s", round1(preloadMbPerSecond()));
+    pre.put("bytes", preloadBytes);
+    if (latency != null) {
+      ObjectNode l = root.putObject("latency_ms");
+      l.put("p50", round1(latencyPercentile(50)));
+      l.put("p90", round1(latencyPercentile(90)));
+      l.put("p99", round1(latencyPercentile(99)));
+      l.put("max", round1(latencyPercentile(100)));
+      l.put("samples", latency.latenciesMs().size());
+      l.put("missing", latency.missing());
+      l.put("rate", latencyRate);
+      root.put("warm_first_counts_s", round2(latency.firstCountsSeconds()));
+    }
+    if (coldStart != null) {
+      root.put("cold_start_s", round2(coldStart.firstCountsS()));
+    }
+    root.put("peak_rss_mb", Math.round(peakRssBytes / 1e6));
+    root.put("peak_heap_mb", Math.round(peakHeapBytes / 1e6));
+    if (!stateBatches.isEmpty()) {
+      ArrayNode s = root.putArray("windowed_state_rows");
+      stateBatches.forEach(x -> s.add(x.stateRows()));
+    }
+    root.put("count_checks", countChecks);
+    root.put("load_before", loadBefore);
+    root.put("load_after", loadAfter);
+    root.put("cores", cores);
+    return root;
+  }
+
+  private void putRatio(ObjectNode n, String key, Engine a, Engine b) {
+    if (runs.containsKey(a) && runs.containsKey(b)) {
+      n.put(key, Math.round(ratio(a, b) * 1000) / 1000.0);
+    }
+  }
+
+  private static double round1(double v) {
+    return Math.round(v * 10) / 10.0;
+  }
+
+  private static double round2(double v) {
+    return Math.round(v * 100) / 100.0;
+  }
+
+  public void writeJson(Path file) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    JSON.writeValue(file.toFile(), toJson());
+  }
+}

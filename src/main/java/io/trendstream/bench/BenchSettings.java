@@ -1,0 +1,135 @@
+package io.trendstream.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What {@link Bench} runs and how big. Defaults are the issue's: 1,000,000 posts, one warm-up
+ * and three timed runs per engine, latency at 5,000 posts/s for 60 s after 15 s of warm-up, a
+ * topic of 2 partitions read by {@code local[2]} with 2 shuffle partitions (2 cores here).
+ *
+ * @param posts posts preloaded into the throughput topic
+ * @param warmups untimed runs per engine before the timed ones (their counts are still checked)
+ * @param runs timed runs per engine; the report gives min/median/max
+ * @param latencyRate posts/s the producer sends during the latency phase
+ * @param latencyWarmup probes sent before this are not counted
+ * @param latencyDuration how long probes are counted, after the warm-up
+ * @param partitions partitions of every bench topic
+ * @param engines the throughput rows to measure
+ * @param latency run the latency phase
+ * @param coldStart run the cold-start phase (a child JVM)
+ * @param state run the windowed state-over-time phase
+ * @param master Spark master of this JVM and of the cold-start child
+ * @param sparkConf Spark settings on top of {@link Bench#SPARK_DEFAULTS}
+ * @param workDir broker log, checkpoints and state dirs; null = a temp dir removed at the end
+ */
+public record BenchSettings(
+    long posts,
+    int warmups,
+    int runs,
+    double latencyRate,
+    Duration latencyWarmup,
+    Duration latencyDuration,
+    int partitions,
+    long seed,
+    List<Engine> engines,
+    boolean latency,
+    boolean coldStart,
+    boolean state,
+    String master,
+    Map<String, String> sparkConf,
+    Path workDir) {
+
+  public static final long DEFAULT_POSTS = 1_000_000;
+  public static final long QUICK_POSTS = 50_000;
+  public static final int DEFAULT_WARMUPS = 1;
+  public static final int DEFAULT_RUNS = 3;
+  public static final double DEFAULT_LATENCY_RATE = 5_000;
+  public static final Duration DEFAULT_LATENCY_WARMUP = Duration.ofSeconds(15);
+  public static final Duration DEFAULT_LATENCY_DURATION = Duration.ofSeconds(60);
+  public static final Duration QUICK_LATENCY_WARMUP = Duration.ofSeconds(3);
+  public static final Duration QUICK_LATENCY_DURATION = Duration.ofSeconds(10);
+  /** One per core of the 2-core machine the targets are set for. */
+  public static final int DEFAULT_PARTITIONS = 2;
+  public static final long DEFAULT_SEED = 42;
+  public static final String DEFAULT_MASTER = "local[2]";
+
+  public BenchSettings {
+    if (posts < 1) {
+      throw new IllegalArgumentException("posts must be >= 1, got " + posts);
+    }
+    if (warmups < 0 || runs < 1) {
+      throw new IllegalArgumentException("need warmups >= 0 and runs >= 1");
+    }
+    if (!(latencyRate > 0)) {
+      throw new IllegalArgumentException("latency rate must be > 0, got " + latencyRate);
+    }
+    if (partitions < 1) {
+      throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
+    }
+    Objects.requireNonNull(latencyWarmup, "latencyWarmup");
+    Objects.requireNonNull(latencyDuration, "latencyDuration");
+    engines = List.copyOf(engines);
+    sparkConf = Map.copyOf(sparkConf);
+    Objects.requireNonNull(master, "master");
+  }
+
+  /** The full benchmark. */
+  public static BenchSettings defaults() {
+    return new BenchSettings(DEFAULT_POSTS, DEFAULT_WARMUPS, DEFAULT_RUNS, DEFAULT_LATENCY_RATE,
+        DEFAULT_LATENCY_WARMUP, DEFAULT_LATENCY_DURATION, DEFAULT_PARTITIONS, DEFAULT_SEED,
+        List.of(Engine.values()), true, true, true, DEFAULT_MASTER, Map.of(), null);
+  }
+
+  /** The small version: every phase, fewer posts, one timed run, a short latency phase. */
+  public static BenchSettings quick() {
+    return new BenchSettings(QUICK_POSTS, 1, 1, DEFAULT_LATENCY_RATE, QUICK_LATENCY_WARMUP,
+        QUICK_LATENCY_DURATION, DEFAULT_PARTITIONS, DEFAULT_SEED, List.of(Engine.values()),
+        true, true, true, DEFAULT_MASTER, Map.of(), null);
+  }
+
+  public BenchSettings withPosts(long n) {
+    return new BenchSettings(n, warmups, runs, latencyRate, latencyWarmup, latencyDuration,
+        partitions, seed, engines, latency, coldStart, state, master, sparkConf, workDir);
+  }
+
+  public BenchSettings withRuns(int newWarmups, int newRuns) {
+    return new BenchSettings(posts, newWarmups, newRuns, latencyRate, latencyWarmup,
+        latencyDuration, partitions, seed, engines, latency, coldStart, state, master, sparkConf,
+        workDir);
+  }
+
+  public BenchSettings withLatency(double rate, Duration warmup, Duration duration) {
+    return new BenchSettings(posts, warmups, runs, rate, warmup, duration, partitions, seed,
+        engines, latency, coldStart, state, master, sparkConf, workDir);
+  }
+
+  public BenchSettings withEngines(List<Engine> list) {
+    return new BenchSettings(posts, warmups, runs, latencyRate, latencyWarmup, latencyDuration,
+        partitions, seed, list, latency, coldStart, state, master, sparkConf, workDir);
+  }
+
+  public BenchSettings withPhases(boolean runLatency, boolean runColdStart, boolean runState) {
+    return new BenchSettings(posts, warmups, runs, latencyRate, latencyWarmup, latencyDuration,
+        partitions, seed, engines, runLatency, runColdStart, runState, master, sparkConf,
+        workDir);
+  }
+
+  public BenchSettings withSpark(String newMaster, Map<String, String> conf) {
+    return new BenchSettings(posts, warmups, runs, latencyRate, latencyWarmup, latencyDuration,
+        partitions, seed, engines, latency, coldStart, state, newMaster, conf, workDir);
+  }
+
+  public BenchSettings withSeed(long newSeed) {
+    return new BenchSettings(posts, warmups, runs, latencyRate, latencyWarmup, latencyDuration,
+        partitions, newSeed, engines, latency, coldStart, state, master, sparkConf, workDir);
+  }
+
+  public BenchSettings withWorkDir(Path dir) {
+    return new BenchSettings(posts, warmups, runs, latencyRate, latencyWarmup, latencyDuration,
+        partitions, seed, engines, latency, coldStart, state, master, sparkConf, dir);
+  }
+}

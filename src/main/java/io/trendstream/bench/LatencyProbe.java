@@ -1,0 +1,255 @@
+package io.trendstream.bench;
+
+import io.trendstream.pipeline.LiveTables;
+import io.trendstream.pipeline.StreamConfig;
+import io.trendstream.pipeline.StreamingJob;
+import io.trendstream.post.Post;
+import io.trendstream.produce.PostProducer;
+import io.trendstream.produce.ProducerSettings;
+import io.trendstream.source.PostSource;
+import io.trendstream.source.SyntheticSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StateOperatorProgress;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
+
+/**
+ * End-to-end latency of the real job. Input: a fresh topic, the producer sending synthetic posts
+ * at a fixed rate, and the {@link StreamingJob} (all three queries) writing into
+ * {@link LiveTables}, as {@code trendstream stream} runs it. {@value #PROBES_PER_SECOND} posts a
+ * second carry a unique marker word ({@code zzprobe<n>}); the time from handing such a post to
+ * the producer to the marker appearing in the live {@code word_counts} table is one sample.
+ * Output: samples after the warm-up, probes never seen, the time from the job's start to the
+ * first non-empty {@code word_counts}, and the windowed query's state rows once a second.
+ */
+public final class LatencyProbe {
+  public static final int PROBES_PER_SECOND = 20;
+  public static final String PROBE_PREFIX = "zzprobe";
+  /** How long the last probes may take to show up after the producer stops. */
+  private static final Duration DRAIN = Duration.ofSeconds(30);
+  private static final long WATCH_NANOS = 1_000_000L;
+
+  /** The windowed query's state rows at one moment. */
+  public record StateSample(double seconds, long stateRows, long inputRowsPerBatch) {}
+
+  /** One live query's recent micro-batches: how many, and their median and p90 duration. */
+  public record BatchTimes(String query, int batches, double medianMs, double p90Ms,
+      double medianRows) {}
+
+  public record Result(List<Double> latenciesMs, int missing, double firstCountsSeconds,
+      List<StateSample> stateRows, long posts, List<BatchTimes> batchTimes) {}
+
+  private final SparkSession spark;
+  private final StreamConfig config;
+
+  /** @param config the job's settings: address, topic, data dir, tokenizer, windows */
+  public LatencyProbe(SparkSession spark, StreamConfig config) {
+    this.spark = spark;
+    this.config = config;
+  }
+
+  public Result run(double rate, Duration warmup, Duration duration, long seed)
+      throws TimeoutException, InterruptedException {
+    long posts = (long) Math.ceil(rate * (warmup.toMillis() + duration.toMillis()) / 1000.0);
+    Map<String, Long> sentAt = new ConcurrentHashMap<>();
+    Map<String, Long> seenAt = new ConcurrentHashMap<>();
+    int every = (int) Math.max(1, Math.round(rate / PROBES_PER_SECOND));
+
+    List<BatchTimes> batchTimes;
+    LiveTables tables = new LiveTables();
+    StreamingJob job = new StreamingJob(spark, config, StreamingJob.kafka(config), tables);
+    List<StateSample> states = Collections.synchronizedList(new ArrayList<>());
+    long jobStart = System.nanoTime();
+    job.start();
+    Watcher watcher = new Watcher(tables, job, seenAt, jobStart, states);
+    watcher.start();
+    long measureFrom = System.nanoTime() + warmup.toNanos();
+    ProbingSource source = new ProbingSource(
+        new SyntheticSource(seed, System.currentTimeMillis(), rate), every, sentAt);
+    PostProducer producer = new PostProducer(new ProducerSettings(config.bootstrapServers),
+        source, new PostProducer.Options(config.topic, rate, posts), s -> {});
+    try {
+      PostProducer.Status done = producer.run();
+      if (done.acked() != posts) {
+        throw new IllegalStateException("latency producer acked " + done.acked() + " of "
+            + posts + " posts" + (done.lastError() != null ? ": " + done.lastError() : ""));
+      }
+      long deadline = System.nanoTime() + DRAIN.toNanos();
+      while (seenAt.size() < sentAt.size() && System.nanoTime() < deadline) {
+        LockSupport.parkNanos(10_000_000L);
+      }
+    } finally {
+      watcher.stop();
+      batchTimes = batchTimes(job);
+      job.close();
+    }
+    List<Double> latencies = new ArrayList<>();
+    int missing = 0;
+    for (Map.Entry<String, Long> e : sentAt.entrySet()) {
+      if (e.getValue() < measureFrom) {
+        continue;
+      }
+      Long seen = seenAt.get(e.getKey());
+      if (seen == null) {
+        missing++;
+      } else {
+        latencies.add((seen - e.getValue()) / 1e6);
+      }
+    }
+    Collections.sort(latencies);
+    return new Result(latencies, missing, watcher.firstCountsSeconds, List.copyOf(states),
+        posts, batchTimes);
+  }
+
+  /** Spark keeps the last 100 progress reports per query: the end of the measured stretch. */
+  private static List<BatchTimes> batchTimes(StreamingJob job) {
+    List<BatchTimes> out = new ArrayList<>();
+    for (StreamingQuery q : job.queries()) {
+      List<Double> ms = new ArrayList<>();
+      List<Double> rows = new ArrayList<>();
+      for (StreamingQueryProgress p : q.recentProgress()) {
+        if (p.numInputRows() > 0) {
+          ms.add(p.durationMs().getOrDefault("triggerExecution", 0L).doubleValue());
+          rows.add((double) p.numInputRows());
+        }
+      }
+      Collections.sort(ms);
+      Collections.sort(rows);
+      out.add(new BatchTimes(q.name(), ms.size(), percentile(ms, 50), percentile(ms, 90),
+          percentile(rows, 50)));
+    }
+    return out;
+  }
+
+  /** Percentile by nearest rank over sorted values; NaN when empty. */
+  public static double percentile(List<Double> sorted, double p) {
+    if (sorted.isEmpty()) {
+      return Double.NaN;
+    }
+    int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+  }
+
+  /** Adds a marker word to every n-th post and notes when it was handed to the producer. */
+  private static final class ProbingSource implements PostSource {
+    private final PostSource inner;
+    private final int every;
+    private final Map<String, Long> sentAt;
+    private long n;
+
+    ProbingSource(PostSource inner, int every, Map<String, Long> sentAt) {
+      this.inner = inner;
+      this.every = every;
+      this.sentAt = sentAt;
+    }
+
+    @Override
+    public Post next() throws Exception {
+      Post p = inner.next();
+      if (p == null || n++ % every != 0) {
+        return p;
+      }
+      String marker = PROBE_PREFIX + n;
+      Post probe = new Post(p.createdAt(), p.id(), p.idStr(), p.text() + " " + marker,
+          p.retweetCount(), p.favoriteCount(), p.favorited(), p.retweeted(), p.lang());
+      sentAt.put(marker, System.nanoTime());
+      return probe;
+    }
+
+    @Override
+    public String describe() {
+      return inner.describe() + " with probes";
+    }
+  }
+
+  /**
+   * Polls the live word_counts table every millisecond; scans it only when a batch replaced it.
+   * Once a second notes the windowed query's state rows.
+   */
+  private static final class Watcher implements Runnable {
+    private final LiveTables tables;
+    private final StreamingJob job;
+    private final Map<String, Long> seenAt;
+    private final long jobStart;
+    private final List<StateSample> states;
+    private final Thread thread = new Thread(this, "bench-latency-watcher");
+    private volatile boolean running = true;
+    volatile double firstCountsSeconds = Double.NaN;
+
+    Watcher(LiveTables tables, StreamingJob job, Map<String, Long> seenAt, long jobStart,
+        List<StateSample> states) {
+      this.tables = tables;
+      this.job = job;
+      this.seenAt = seenAt;
+      this.jobStart = jobStart;
+      this.states = states;
+      thread.setDaemon(true);
+    }
+
+    void start() {
+      thread.start();
+    }
+
+    void stop() throws InterruptedException {
+      running = false;
+      thread.join(5_000);
+    }
+
+    @Override
+    public void run() {
+      List<Row> last = null;
+      long nextState = System.nanoTime();
+      long lastBatch = -1;
+      while (running) {
+        List<Row> now = tables.snapshot(StreamingJob.WORD_COUNTS);
+        if (now != last) {
+          long t = System.nanoTime();
+          last = now;
+          if (!now.isEmpty() && Double.isNaN(firstCountsSeconds)) {
+            firstCountsSeconds = (t - jobStart) / 1e9;
+          }
+          for (Row r : now) {
+            String w = r.getString(0);
+            if (w.startsWith(PROBE_PREFIX)) {
+              seenAt.putIfAbsent(w, t);
+            }
+          }
+        }
+        if (System.nanoTime() >= nextState) {
+          nextState += 1_000_000_000L;
+          lastBatch = sampleState(lastBatch);
+        }
+        LockSupport.parkNanos(WATCH_NANOS);
+      }
+    }
+
+    private long sampleState(long lastBatch) {
+      for (StreamingQuery q : job.queries()) {
+        if (!q.name().endsWith(StreamingJob.WINDOWED_WORD_COUNTS)) {
+          continue;
+        }
+        StreamingQueryProgress p = q.lastProgress();
+        if (p == null || p.batchId() == lastBatch) {
+          return lastBatch;
+        }
+        long rows = 0;
+        for (StateOperatorProgress s : p.stateOperators()) {
+          rows += s.numRowsTotal();
+        }
+        states.add(new StateSample((System.nanoTime() - jobStart) / 1e9, rows,
+            p.numInputRows()));
+        return p.batchId();
+      }
+      return lastBatch;
+    }
+  }
+}

@@ -1,0 +1,180 @@
+package io.trendstream.cli;
+
+import io.trendstream.bench.Bench;
+import io.trendstream.bench.BenchReport;
+import io.trendstream.bench.BenchSettings;
+import io.trendstream.bench.Engine;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code trendstream bench}: Trendstream against Kafka Streams and a hand-written consumer on
+ * the embedded broker (see {@link Bench}). Input: flags. Output: progress on stderr, the table
+ * on stdout, optionally the JSON report ({@code --json FILE}). Exit 1 with one line when an
+ * engine's counts differ from the reference.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Benchmark: preload posts into the embedded broker, time Trendstream's word counts, "
+            + "Kafka Streams and a hand-written consumer over them (counts must agree), then "
+            + "latency at a fixed rate, memory, and cold start.",
+        "Takes about 6 minutes at the defaults; --quick runs a small version in about a "
+            + "minute. Use an otherwise idle machine."})
+public final class BenchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--quick",
+      description = "Small version: " + BenchSettings.QUICK_POSTS + " posts, 1 warm-up and 1 "
+          + "run, 10 s of latency. Checks correctness; its speeds mean little.")
+  boolean quick;
+
+  @Option(names = "--posts", paramLabel = "N",
+      description = "Posts to preload (default: 1000000; --quick: 50000).")
+  Long posts;
+
+  @Option(names = "--runs", paramLabel = "N",
+      description = "Timed runs per engine (default: 3; --quick: 1).")
+  Integer runs;
+
+  @Option(names = "--warmups", paramLabel = "N",
+      description = "Untimed warm-up runs per engine (default: 1).")
+  Integer warmups;
+
+  @Option(names = "--engines", paramLabel = "LIST",
+      description = "Comma-separated throughput rows to run (default: all): "
+          + "trendstream_running, trendstream_running_whitespace, trendstream_windowed, "
+          + "kafka_streams, kafka_streams_whitespace, baseline_1thread, "
+          + "baseline_1thread_whitespace, baseline_per_partition.")
+  String engines;
+
+  @Option(names = "--rate", paramLabel = "POSTS_PER_S",
+      description = "Producer rate of the latency phase (default: 5000).")
+  Double rate;
+
+  @Option(names = "--latency-seconds", paramLabel = "S",
+      description = "Measured seconds of the latency phase (default: 60; --quick: 10).")
+  Integer latencySeconds;
+
+  @Option(names = "--latency-warmup-seconds", paramLabel = "S",
+      description = "Unmeasured seconds before it (default: 15; --quick: 3).")
+  Integer latencyWarmupSeconds;
+
+  @Option(names = "--no-latency", description = "Skip the latency phase.")
+  boolean noLatency;
+
+  @Option(names = "--no-cold-start", description = "Skip the cold-start phase (a new JVM).")
+  boolean noColdStart;
+
+  @Option(names = "--no-state", description = "Skip the windowed state-over-time phase.")
+  boolean noState;
+
+  @Option(names = "--seed", paramLabel = "N", description = "Seed of the synthetic posts "
+      + "(default: " + BenchSettings.DEFAULT_SEED + ").")
+  Long seed;
+
+  @Option(names = "--master", paramLabel = "URL",
+      description = "Spark master (default: " + BenchSettings.DEFAULT_MASTER + ").")
+  String master;
+
+  @Option(names = "--conf", paramLabel = "KEY=VALUE",
+      description = "Any Spark setting, e.g. --conf spark.sql.shuffle.partitions=4 "
+          + "(repeatable).")
+  Map<String, String> sparkConf = new LinkedHashMap<>();
+
+  @Option(names = "--work-dir", paramLabel = "DIR",
+      description = "Keep the broker log and checkpoints here (default: a temp dir, removed).")
+  Path workDir;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON.")
+  Path json;
+
+  @Override
+  public Integer call() throws Exception {
+    BenchSettings s = settings();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    BenchReport report;
+    try {
+      report = new Bench(s, err).run();
+    } catch (Bench.CountMismatch e) {
+      throw new UserError("benchmark failed: " + e.getMessage(), e);
+    }
+    out.println();
+    out.print(report.table());
+    out.flush();
+    if (json != null) {
+      report.writeJson(json);
+      err.println("bench: wrote " + json);
+      err.flush();
+    }
+    return 0;
+  }
+
+  BenchSettings settings() {
+    BenchSettings s = quick ? BenchSettings.quick() : BenchSettings.defaults();
+    if (posts != null) {
+      if (posts < 1) {
+        throw bad("--posts " + posts + " is not >= 1");
+      }
+      s = s.withPosts(posts);
+    }
+    if (runs != null || warmups != null) {
+      int r = runs != null ? runs : s.runs();
+      int w = warmups != null ? warmups : s.warmups();
+      if (r < 1 || w < 0) {
+        throw bad("need --runs >= 1 and --warmups >= 0");
+      }
+      s = s.withRuns(w, r);
+    }
+    if (engines != null) {
+      List<Engine> list;
+      try {
+        list = Engine.parseList(engines);
+      } catch (IllegalArgumentException e) {
+        throw bad("--engines: " + e.getMessage());
+      }
+      if (list.isEmpty()) {
+        throw bad("--engines is empty");
+      }
+      s = s.withEngines(list);
+    }
+    if (rate != null || latencySeconds != null || latencyWarmupSeconds != null) {
+      double r = rate != null ? rate : s.latencyRate();
+      if (!(r > 0) || Double.isInfinite(r)) {
+        throw bad("--rate " + r + " is not > 0");
+      }
+      int d = latencySeconds != null ? latencySeconds : (int) s.latencyDuration().toSeconds();
+      int w = latencyWarmupSeconds != null
+          ? latencyWarmupSeconds : (int) s.latencyWarmup().toSeconds();
+      if (d < 1 || w < 0) {
+        throw bad("need --latency-seconds >= 1 and --latency-warmup-seconds >= 0");
+      }
+      s = s.withLatency(r, Duration.ofSeconds(w), Duration.ofSeconds(d));
+    }
+    s = s.withPhases(!noLatency, !noColdStart, !noState);
+    if (seed != null) {
+      s = s.withSeed(seed);
+    }
+    s = s.withSpark(master != null ? master : s.master(), sparkConf);
+    if (workDir != null) {
+      s = s.withWorkDir(workDir);
+    }
+    return s;
+  }
+
+  private ParameterException bad(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+}

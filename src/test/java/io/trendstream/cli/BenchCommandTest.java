@@ -1,0 +1,70 @@
+package io.trendstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.trendstream.bench.BenchSettings;
+import io.trendstream.bench.Engine;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The flags of {@code trendstream bench}, without running a benchmark. */
+class BenchCommandTest {
+  private static BenchSettings parse(String... args) throws Exception {
+    BenchCommand cmd = new BenchCommand();
+    new CommandLine(cmd).parseArgs(args);
+    return cmd.settings();
+  }
+
+  @Test
+  void defaultsAreTheIssuesSizes() throws Exception {
+    BenchSettings s = parse();
+    assertThat(s.posts()).isEqualTo(1_000_000);
+    assertThat(s.runs()).isEqualTo(3);
+    assertThat(s.latencyRate()).isEqualTo(5_000);
+    assertThat(s.latencyDuration()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(s.partitions()).isEqualTo(2);
+    assertThat(s.master()).isEqualTo("local[2]");
+    assertThat(s.engines()).containsExactly(Engine.values());
+  }
+
+  @Test
+  void quickIsSmallAndFlagsOverrideIt() throws Exception {
+    assertThat(parse("--quick").posts()).isEqualTo(50_000);
+    BenchSettings s = parse("--quick", "--posts", "1000", "--engines",
+        "baseline_1thread, kafka_streams", "--no-cold-start", "--conf", "a.b=c");
+    assertThat(s.posts()).isEqualTo(1000);
+    assertThat(s.engines()).containsExactly(Engine.BASELINE_1THREAD, Engine.KAFKA_STREAMS);
+    assertThat(s.coldStart()).isFalse();
+    assertThat(s.latency()).isTrue();
+    assertThat(s.sparkConf()).isEqualTo(Map.of("a.b", "c"));
+  }
+
+  @Test
+  void anUnknownEngineIsOneLineNamingTheValidOnes() {
+    assertThatThrownBy(() -> parse("--engines", "flink"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("unknown engine 'flink'")
+        .hasMessageContaining("kafka_streams");
+    StringWriter err = new StringWriter();
+    CommandLine cl = new CommandLine(new BenchCommand()).setErr(new PrintWriter(err));
+    int code = cl.execute("--engines", "flink", "--no-latency");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("unknown engine 'flink'");
+  }
+
+  @Test
+  void badNumbersAreRejected() {
+    for (List<String> args : List.of(List.of("--posts", "0"), List.of("--runs", "0"),
+        List.of("--rate", "-5"), List.of("--latency-seconds", "0"))) {
+      assertThatThrownBy(() -> parse(args.toArray(String[]::new)))
+          .as(args.toString())
+          .isInstanceOf(CommandLine.ParameterException.class);
+    }
+  }
+}
