@@ -42,7 +42,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /**
  * Kafka Streams' WordCount, the comparison a Kafka user would reach for. Input: every record of
  * a topic from the beginning. Output: word counts read back from the count store with an
- * interactive query. Topology: values parsed with {@link PostFields} (Jackson, {@code text} only),
+ * interactive query. Topology: values parsed and classified as the job does ({@link PostFields#postText}),
  * split with the job's {@link Tokenizer}, re-keyed by word, repartitioned, counted into the
  * default store (RocksDB with its record cache and changelog topic). That is exactly what
  * {@code groupBy(word).count()} builds; the explicit repartition only gives the counting side a
@@ -110,7 +110,7 @@ public final class KafkaStreamsWordCount {
     StreamsBuilder builder = new StreamsBuilder();
     builder.stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
         .flatMapValues(value -> {
-          String text = PostFields.text(value);
+          String text = PostFields.postText(value);
           return text == null ? List.<String>of() : tokenizer.tokenize(text);
         })
         .selectKey((key, word) -> word)

@@ -98,11 +98,8 @@ public final class StreamingJob implements AutoCloseable {
     Dataset<Row> records = source.apply(spark);
     Dataset<Row> posts = TrendQueries.posts(records, config.eventTime, config.maxValueBytes);
     start(TWEETS, posts, OutputMode.Append());
-    start(WORD_COUNTS, TrendQueries.wordCounts(posts, config.tokenizer), OutputMode.Complete());
-    start(WINDOWED_WORD_COUNTS,
-        TrendQueries.windowedWordCounts(
-            posts, config.tokenizer, config.window, config.slide, config.watermark),
-        OutputMode.Update());
+    start(WORD_COUNTS, wordCounts(records, config), OutputMode.Complete());
+    start(WINDOWED_WORD_COUNTS, windowedWordCounts(records, config), OutputMode.Update());
     SinkContext context = new SinkContext(config, records, posts);
     if (config.deadLetterTopic != null) {
       if (hasKafkaCoordinates(records)) {
@@ -133,15 +130,18 @@ public final class StreamingJob implements AutoCloseable {
    * benchmark times this very function).
    */
   public static Dataset<Row> wordCounts(Dataset<Row> records, StreamConfig config) {
-    return TrendQueries.wordCounts(
-        TrendQueries.posts(records, config.eventTime, config.maxValueBytes), config.tokenizer);
+    return TrendQueries.wordCounts(texts(records, config), config.tokenizer);
   }
 
   /** The {@value #WINDOWED_WORD_COUNTS} query over Kafka-shaped records, as the job runs it. */
   public static Dataset<Row> windowedWordCounts(Dataset<Row> records, StreamConfig config) {
     return TrendQueries.windowedWordCounts(
-        TrendQueries.posts(records, config.eventTime, config.maxValueBytes),
-        config.tokenizer, config.window, config.slide, config.watermark);
+        texts(records, config), config.tokenizer, config.window, config.slide, config.watermark);
+  }
+
+  /** The counts read only (text, event_time) of the posts, not the whole post. */
+  private static Dataset<Row> texts(Dataset<Row> records, StreamConfig config) {
+    return TrendQueries.texts(records, config.eventTime, config.maxValueBytes);
   }
 
   private void start(String table, Dataset<Row> result, OutputMode mode)

@@ -1,26 +1,18 @@
 package io.trendstream.pipeline;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.from_json;
-import static org.apache.spark.sql.functions.is_valid_utf8;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.octet_length;
-import static org.apache.spark.sql.functions.schema_of_variant;
 import static org.apache.spark.sql.functions.split;
-import static org.apache.spark.sql.functions.substring;
-import static org.apache.spark.sql.functions.try_parse_json;
-import static org.apache.spark.sql.functions.try_to_timestamp;
 import static org.apache.spark.sql.functions.timestamp_micros;
 import static org.apache.spark.sql.functions.udf;
-import static org.apache.spark.sql.functions.variant_get;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.window;
 
 import io.trendstream.post.PostSchema;
 import java.util.Arrays;
-import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -35,7 +27,8 @@ import org.apache.spark.sql.types.StructType;
  * source and a sink, and tests call the same functions over memory streams.
  *
  * <p>Record shapes: Kafka rows ({@code value} binary, {@code timestamp}) → {@link #posts} rows
- * (the nine {@link PostSchema} fields + {@code event_time} timestamp) → {@link #words}
+ * (the nine {@link PostSchema} fields + {@code event_time} timestamp; the counts read the
+ * leaner {@link #texts}: {@code text}, {@code event_time}) → {@link #words}
  * ({@code word}, {@code event_time}) → {@link #wordCounts} ({@code word}, {@code count}) or
  * {@link #windowedWordCounts} ({@code window_start}, {@code window_end}, {@code word},
  * {@code count}).
@@ -44,7 +37,8 @@ import org.apache.spark.sql.types.StructType;
  * rest, with the original columns and a {@value #REASON} ({@value #OVERSIZED},
  * {@value #INVALID_UTF8}, {@value #NOT_JSON}, {@value #WRONG_TYPE}, {@value #MISSING_TEXT},
  * {@value #BAD_CREATED_AT}). Both carry the observed metrics {@value #INPUT_METRICS}
- * ({@value #RECORDS}, {@value #MALFORMED}) for the query progress.
+ * ({@value #RECORDS}, {@value #MALFORMED}) for the query progress. What counts as a post is
+ * defined once, by {@link PostFields#read}.
  */
 public final class TrendQueries {
   public static final String EVENT_TIME = "event_time";
@@ -73,17 +67,7 @@ public final class TrendQueries {
   public static final int DEFAULT_MAX_VALUE_BYTES = 256 * 1024;
 
   private static final String POST = "post";
-  private static final String CORRUPT = "_corrupt_record";
-  /** The post schema plus the column Spark fills when a value does not match it. */
-  private static final StructType PARSE_SCHEMA =
-      PostSchema.SCHEMA.add(CORRUPT, DataTypes.StringType);
-  private static final Map<String, String> PARSE_OPTIONS =
-      Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", CORRUPT);
-  /**
-   * Spark turns a non-string {@code text} into its JSON text, so only a text that looks like a
-   * JSON number, boolean, object or array is re-checked (a second parse) for its real type.
-   */
-  private static final String MAYBE_NOT_A_STRING = "^(-?[0-9]|[\\[{]|true$|false$)";
+  private static final String CREATED_AT_MICROS = "created_at_micros";
 
   private static final UserDefinedFunction WORDS_UDF =
       udf((UDF1<String, String[]>) Tokenizer::wordsArray,
@@ -91,9 +75,6 @@ public final class TrendQueries {
           .asNonNullable();
 
 
-
-  private static final UserDefinedFunction CREATED_AT_MICROS_UDF =
-      udf((UDF1<String, Long>) PostFields::createdAtMicros, DataTypes.LongType);
 
   private TrendQueries() {}
 
@@ -131,9 +112,20 @@ public final class TrendQueries {
     Column[] fields = Arrays.stream(PostSchema.SCHEMA.fieldNames())
         .map(f -> col(POST + "." + f).as(f))
         .toArray(Column[]::new);
-    return classified(kafkaRecords, eventTime, maxValueBytes)
+    return classified(kafkaRecords, eventTime, maxValueBytes, true, false)
         .where(col(REASON).isNull())
         .select(concat(fields, col(EVENT_TIME)));
+  }
+
+  /**
+   * The posts of {@link #posts}, only the columns the counts need: ({@code text},
+   * {@code event_time}). The same records pass; only {@code text} is copied out of the value.
+   */
+  public static Dataset<Row> texts(
+      Dataset<Row> kafkaRecords, EventTime eventTime, int maxValueBytes) {
+    return classified(kafkaRecords, eventTime, maxValueBytes, false, false)
+        .where(col(REASON).isNull())
+        .select(col(POST + "." + PostSchema.TEXT).as(PostSchema.TEXT), col(EVENT_TIME));
   }
 
   /**
@@ -143,7 +135,7 @@ public final class TrendQueries {
   public static Dataset<Row> malformed(
       Dataset<Row> kafkaRecords, EventTime eventTime, int maxValueBytes) {
     Column[] input = Arrays.stream(kafkaRecords.columns()).map(c -> col(c)).toArray(Column[]::new);
-    return classified(kafkaRecords, eventTime, maxValueBytes)
+    return classified(kafkaRecords, eventTime, maxValueBytes, false, true)
         .where(col(REASON).isNotNull())
         .select(concat(input, col(REASON)));
   }
@@ -154,38 +146,52 @@ public final class TrendQueries {
   }
 
   /**
-   * The input's columns plus the parsed {@code post}, {@code event_time} and the
-   * {@value #REASON} it is not a post (null for posts), observed as {@value #INPUT_METRICS}.
-   * Checks run cheapest first and the JSON parse only on values that passed the byte checks.
+   * {@code post} (what {@link PostFields#read} made of {@code value}), {@code event_time} and
+   * the {@value #REASON} the record is not a post (null for posts), observed as
+   * {@value #INPUT_METRICS}; with {@code keepInput} the input's columns too.
    */
-  private static Dataset<Row> classified(
-      Dataset<Row> kafkaRecords, EventTime eventTime, int maxValueBytes) {
-    Column string = col("value").cast("string");
-    Column fits = octet_length(col("value")).leq(maxValueBytes);
-    Column utf8 = is_valid_utf8(string);
-    Column json = when(fits.and(utf8), from_json(string, PARSE_SCHEMA, PARSE_OPTIONS));
+  private static Dataset<Row> classified(Dataset<Row> kafkaRecords, EventTime eventTime,
+      int maxValueBytes, boolean allFields, boolean keepInput) {
+    // Binary from Kafka; tests may hand in strings.
+    Column post = reader(maxValueBytes, eventTime, allFields)
+        .apply(col("value").cast("binary"))
+        .as(POST);
     Column time = eventTime == EventTime.KAFKA
         ? col("timestamp")
-        // try_: with ANSI on, one bad created_at would otherwise fail the whole query.
-        : try_to_timestamp(substring(col(POST + "." + PostSchema.CREATED_AT), 5, 64),
-            lit(PostSchema.EVENT_TIME_PATTERN));
-    Column text = col(POST + "." + PostSchema.TEXT);
-    Column realTextType = schema_of_variant(variant_get(try_parse_json(string), "$.text",
-        "variant"));
-    Column reason = when(fits.unary_$bang(), OVERSIZED)
-        .when(utf8.unary_$bang(), INVALID_UTF8)
-        .when(col(POST).isNull(), NOT_JSON)
-        .when(col(POST + "." + CORRUPT).isNotNull(),
-            when(schema_of_variant(try_parse_json(string)).startsWith("OBJECT"), WRONG_TYPE)
-                .otherwise(NOT_JSON))
-        .when(text.isNull(), MISSING_TEXT)
-        .when(text.rlike(MAYBE_NOT_A_STRING).and(realTextType.notEqual("STRING")), WRONG_TYPE)
-        .when(col(EVENT_TIME).isNull(), BAD_CREATED_AT);
-    return kafkaRecords
-        .select(col("*"), json.as(POST))
+        : timestamp_micros(col(POST + "." + CREATED_AT_MICROS));
+    Dataset<Row> read = keepInput
+        ? kafkaRecords.select(col("*"), post)
+        : kafkaRecords.select(post, col("timestamp"));
+    return read
         .withColumn(EVENT_TIME, time)
-        .withColumn(REASON, reason)
+        // A record without a Kafka timestamp has no time to be windowed by either.
+        .withColumn(REASON, coalesce(col(POST + "." + REASON),
+            when(col(EVENT_TIME).isNull(), lit(BAD_CREATED_AT))))
         .observe(INPUT_METRICS, count(lit(1)).as(RECORDS), count(col(REASON)).as(MALFORMED));
+  }
+
+  /**
+   * {@link PostFields#read} as a Spark function of the value bytes: a struct of
+   * {@value #REASON}, the post's fields (all of them, or only {@code text}) and
+   * {@value #CREATED_AT_MICROS}. Marked nondeterministic only so that the optimizer keeps it
+   * where it is: a deterministic one is copied into every filter pushed below it and then runs
+   * once per use (profiled: three parses per record with {@code from_json}).
+   */
+  private static UserDefinedFunction reader(
+      int maxValueBytes, EventTime eventTime, boolean allFields) {
+    boolean createdAtTime = eventTime == EventTime.CREATED_AT;
+    StructType type = new StructType().add(REASON, DataTypes.StringType);
+    type = allFields
+        ? Arrays.stream(PostSchema.SCHEMA.fields()).reduce(type, StructType::add, (a, b) -> a)
+        : type.add(PostSchema.TEXT, DataTypes.StringType);
+    type = type.add(CREATED_AT_MICROS, DataTypes.LongType);
+    return udf((UDF1<byte[], Row>) value -> {
+      PostFields.Post p = PostFields.read(value, maxValueBytes, allFields, createdAtTime);
+      return allFields
+          ? RowFactory.create(p.reason, p.createdAt, p.id, p.idStr, p.text, p.retweetCount,
+              p.favoriteCount, p.favorited, p.retweeted, p.lang, p.createdAtMicros)
+          : RowFactory.create(p.reason, p.text, p.createdAtMicros);
+    }, type).asNondeterministic();
   }
 
   private static Column[] concat(Column[] first, Column last) {
@@ -195,16 +201,6 @@ public final class TrendQueries {
   }
 
 
-
-  /**
-   * Twitter's {@code created_at} ({@code Tue Mar 13 03:49:58 +0000 2018}) to a timestamp; null
-   * unless it has that shape. The same results as Spark's parser with
-   * {@link PostSchema#EVENT_TIME_PATTERN} on the text after the day of week, for a fraction of
-   * its cost ({@link PostFields#createdAtMicros}).
-   */
-  public static Column twitterTime(Column createdAt) {
-    return timestamp_micros(CREATED_AT_MICROS_UDF.apply(createdAt));
-  }
 
   /** One row per token: ({@code word}, {@code event_time}). */
   public static Dataset<Row> words(Dataset<Row> posts, Tokenizer tokenizer) {

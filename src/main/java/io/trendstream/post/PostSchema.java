@@ -13,6 +13,10 @@ public final class PostSchema {
   public static final String ID_STR = "id_str";
   public static final String TEXT = "text";
   public static final String LANG = "lang";
+  public static final String RETWEET_COUNT = "retweet_count";
+  public static final String FAVORITE_COUNT = "favorite_count";
+  public static final String FAVORITED = "favorited";
+  public static final String RETWEETED = "retweeted";
 
   /**
    * Spark's parser rejects Twitter's day-of-week field ("Tue "), so the job parses
@@ -25,10 +29,10 @@ public final class PostSchema {
       .add(ID, DataTypes.LongType)
       .add(ID_STR, DataTypes.StringType)
       .add(TEXT, DataTypes.StringType)
-      .add("retweet_count", DataTypes.LongType)
-      .add("favorite_count", DataTypes.LongType)
-      .add("favorited", DataTypes.BooleanType)
-      .add("retweeted", DataTypes.BooleanType)
+      .add(RETWEET_COUNT, DataTypes.LongType)
+      .add(FAVORITE_COUNT, DataTypes.LongType)
+      .add(FAVORITED, DataTypes.BooleanType)
+      .add(RETWEETED, DataTypes.BooleanType)
       .add(LANG, DataTypes.StringType);
 
   private PostSchema() {}

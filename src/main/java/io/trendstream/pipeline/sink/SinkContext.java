@@ -1,6 +1,7 @@
 package io.trendstream.pipeline.sink;
 
 import io.trendstream.pipeline.StreamConfig;
+import io.trendstream.pipeline.StreamingJob;
 import io.trendstream.pipeline.TrendQueries;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,15 +43,14 @@ public final class SinkContext {
     return posts;
   }
 
-  /** Running count per word: ({@code word}, {@code count}). */
+  /** Running count per word, the job's own query: ({@code word}, {@code count}). */
   public Dataset<Row> wordCounts() {
-    return TrendQueries.wordCounts(posts, config.tokenizer);
+    return StreamingJob.wordCounts(records, config);
   }
 
   /** Count per word per window: ({@code window_start}, {@code window_end}, word, count). */
   public Dataset<Row> windowedWordCounts() {
-    return TrendQueries.windowedWordCounts(
-        posts, config.tokenizer, config.window, config.slide, config.watermark);
+    return StreamingJob.windowedWordCounts(records, config);
   }
 
   /** The query's full name: the job's prefix (tests) + {@code name}. */
