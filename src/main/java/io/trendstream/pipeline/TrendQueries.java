@@ -28,7 +28,7 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>Record shapes: Kafka rows ({@code value} binary, {@code timestamp}) → {@link #posts} rows
  * (the nine {@link PostSchema} fields + {@code event_time} timestamp; the counts read the
- * leaner {@link #texts}: {@code text}, {@code event_time}) → {@link #words}
+ * leaner {@link #tokenized}: {@value #TOKENS}, {@code event_time}) → {@link #words}
  * ({@code word}, {@code event_time}) → {@link #wordCounts} ({@code word}, {@code count}) or
  * {@link #windowedWordCounts} ({@code window_start}, {@code window_end}, {@code word},
  * {@code count}).
@@ -68,9 +68,11 @@ public final class TrendQueries {
 
   private static final String POST = "post";
   private static final String CREATED_AT_MICROS = "created_at_micros";
+  /** A post's tokens, an array of strings: a column of {@link #tokenized}. */
+  public static final String TOKENS = "tokens";
 
   private static final UserDefinedFunction WORDS_UDF =
-      udf((UDF1<String, String[]>) Tokenizer::wordsArray,
+      udf((UDF1<String, String[]>) Tokenizer.WORDS::tokenArray,
           DataTypes.createArrayType(DataTypes.StringType, false))
           .asNonNullable();
 
@@ -112,20 +114,21 @@ public final class TrendQueries {
     Column[] fields = Arrays.stream(PostSchema.SCHEMA.fieldNames())
         .map(f -> col(POST + "." + f).as(f))
         .toArray(Column[]::new);
-    return classified(kafkaRecords, eventTime, maxValueBytes, true, false)
+    return classified(kafkaRecords, eventTime, maxValueBytes, null, false)
         .where(col(REASON).isNull())
         .select(concat(fields, col(EVENT_TIME)));
   }
 
   /**
-   * The posts of {@link #posts}, only the columns the counts need: ({@code text},
-   * {@code event_time}). The same records pass; only {@code text} is copied out of the value.
+   * The posts of {@link #posts}, as the counts need them: ({@value #TOKENS} the text's tokens,
+   * {@code event_time}). The same records pass; the text is tokenized in the same pass that
+   * reads it from the value, never copied into a Spark string in between.
    */
-  public static Dataset<Row> texts(
-      Dataset<Row> kafkaRecords, EventTime eventTime, int maxValueBytes) {
-    return classified(kafkaRecords, eventTime, maxValueBytes, false, false)
+  public static Dataset<Row> tokenized(Dataset<Row> kafkaRecords, EventTime eventTime,
+      int maxValueBytes, Tokenizer tokenizer) {
+    return classified(kafkaRecords, eventTime, maxValueBytes, tokenizer, false)
         .where(col(REASON).isNull())
-        .select(col(POST + "." + PostSchema.TEXT).as(PostSchema.TEXT), col(EVENT_TIME));
+        .select(col(POST + "." + TOKENS).as(TOKENS), col(EVENT_TIME));
   }
 
   /**
@@ -135,7 +138,7 @@ public final class TrendQueries {
   public static Dataset<Row> malformed(
       Dataset<Row> kafkaRecords, EventTime eventTime, int maxValueBytes) {
     Column[] input = Arrays.stream(kafkaRecords.columns()).map(c -> col(c)).toArray(Column[]::new);
-    return classified(kafkaRecords, eventTime, maxValueBytes, false, true)
+    return classified(kafkaRecords, eventTime, maxValueBytes, null, true)
         .where(col(REASON).isNotNull())
         .select(concat(input, col(REASON)));
   }
@@ -146,14 +149,14 @@ public final class TrendQueries {
   }
 
   /**
-   * {@code post} (what {@link PostFields#read} made of {@code value}), {@code event_time} and
+   * {@code post} (what {@link #reader} made of {@code value}), {@code event_time} and
    * the {@value #REASON} the record is not a post (null for posts), observed as
    * {@value #INPUT_METRICS}; with {@code keepInput} the input's columns too.
    */
   private static Dataset<Row> classified(Dataset<Row> kafkaRecords, EventTime eventTime,
-      int maxValueBytes, boolean allFields, boolean keepInput) {
+      int maxValueBytes, Tokenizer tokenizer, boolean keepInput) {
     // Binary from Kafka; tests may hand in strings.
-    Column post = reader(maxValueBytes, eventTime, allFields)
+    Column post = reader(maxValueBytes, eventTime, tokenizer)
         .apply(col("value").cast("binary"))
         .as(POST);
     Column time = eventTime == EventTime.KAFKA
@@ -172,25 +175,28 @@ public final class TrendQueries {
 
   /**
    * {@link PostFields#read} as a Spark function of the value bytes: a struct of
-   * {@value #REASON}, the post's fields (all of them, or only {@code text}) and
-   * {@value #CREATED_AT_MICROS}. Marked nondeterministic only so that the optimizer keeps it
-   * where it is: a deterministic one is copied into every filter pushed below it and then runs
-   * once per use (profiled: three parses per record with {@code from_json}).
+   * {@value #REASON}, the post's fields (all of them; or with a tokenizer only the text's
+   * {@value #TOKENS}) and {@value #CREATED_AT_MICROS}. Marked nondeterministic only so that the
+   * optimizer keeps it where it is: a deterministic one is copied into every filter pushed below
+   * it and then runs once per use (profiled: three parses per record with {@code from_json}).
    */
   private static UserDefinedFunction reader(
-      int maxValueBytes, EventTime eventTime, boolean allFields) {
+      int maxValueBytes, EventTime eventTime, Tokenizer tokenizer) {
     boolean createdAtTime = eventTime == EventTime.CREATED_AT;
+    boolean allFields = tokenizer == null;
     StructType type = new StructType().add(REASON, DataTypes.StringType);
     type = allFields
         ? Arrays.stream(PostSchema.SCHEMA.fields()).reduce(type, StructType::add, (a, b) -> a)
-        : type.add(PostSchema.TEXT, DataTypes.StringType);
+        : type.add(TOKENS, DataTypes.createArrayType(DataTypes.StringType, false));
     type = type.add(CREATED_AT_MICROS, DataTypes.LongType);
     return udf((UDF1<byte[], Row>) value -> {
       PostFields.Post p = PostFields.read(value, maxValueBytes, allFields, createdAtTime);
-      return allFields
-          ? RowFactory.create(p.reason, p.createdAt, p.id, p.idStr, p.text, p.retweetCount,
-              p.favoriteCount, p.favorited, p.retweeted, p.lang, p.createdAtMicros)
-          : RowFactory.create(p.reason, p.text, p.createdAtMicros);
+      if (allFields) {
+        return RowFactory.create(p.reason, p.createdAt, p.id, p.idStr, p.text, p.retweetCount,
+            p.favoriteCount, p.favorited, p.retweeted, p.lang, p.createdAtMicros);
+      }
+      String[] tokens = p.reason == null ? tokenizer.tokenArray(p.text) : null;
+      return RowFactory.create(p.reason, tokens, p.createdAtMicros);
     }, type).asNondeterministic();
   }
 
@@ -204,30 +210,37 @@ public final class TrendQueries {
 
   /** One row per token: ({@code word}, {@code event_time}). */
   public static Dataset<Row> words(Dataset<Row> posts, Tokenizer tokenizer) {
-    return posts.select(explode(tokens(tokenizer)).as(WORD), col(EVENT_TIME));
+    return posts.select(explode(tokens(posts, tokenizer)).as(WORD), col(EVENT_TIME));
   }
 
   /**
    * Running count per word since the stream began; for complete output mode.
    *
-   * @param texts anything with a {@code text} column: {@link #texts} or {@link #posts}
+   * @param posts {@link #tokenized} (the job's way) or anything with a {@code text} column,
+   *     e.g. {@link #posts}
    */
-  public static Dataset<Row> wordCounts(Dataset<Row> texts, Tokenizer tokenizer) {
-    return texts.select(explode(tokens(tokenizer)).as(WORD))
+  public static Dataset<Row> wordCounts(Dataset<Row> posts, Tokenizer tokenizer) {
+    return posts.select(explode(tokens(posts, tokenizer)).as(WORD))
         .groupBy(WORD)
         .count();
   }
 
-  private static Column tokens(Tokenizer tokenizer) {
+  /** The {@value #TOKENS} already there, or the text's tokens. */
+  private static Column tokens(Dataset<Row> posts, Tokenizer tokenizer) {
+    if (Arrays.asList(posts.columns()).contains(TOKENS)) {
+      return col(TOKENS);
+    }
     return tokenizer == Tokenizer.WHITESPACE
         ? split(col(PostSchema.TEXT), " ")
         : WORDS_UDF.apply(col(PostSchema.TEXT));
   }
 
   /**
-   * Count per word per sliding event-time window over {@link #posts} (any rows with
-   * {@code text} and {@code event_time}). Rows older than the watermark are dropped
-   * (Spark reports them as {@code numRowsDroppedByWatermark}); for update output mode.
+   * Count per word per sliding event-time window over {@link #tokenized} or {@link #posts}
+   * (any rows with {@code event_time} and {@value #TOKENS} or {@code text}). Posts older than
+   * the watermark are dropped (Spark reports their words' window rows as
+   * {@code numRowsDroppedByWatermark}); for update output mode. The watermark is taken per post,
+   * before the split into words: the same watermark, a tenth of the rows to track it over.
    *
    * @param windowDuration e.g. {@code 10 minutes}
    * @param slideDuration e.g. {@code 5 minutes}
@@ -236,8 +249,7 @@ public final class TrendQueries {
   public static Dataset<Row> windowedWordCounts(
       Dataset<Row> posts, Tokenizer tokenizer, String windowDuration, String slideDuration,
       String watermark) {
-    return words(posts, tokenizer)
-        .withWatermark(EVENT_TIME, watermark)
+    return words(posts.withWatermark(EVENT_TIME, watermark), tokenizer)
         .groupBy(window(col(EVENT_TIME), windowDuration, slideDuration), col(WORD))
         .count()
         .select(
