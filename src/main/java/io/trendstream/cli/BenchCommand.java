@@ -49,7 +49,8 @@ public final class BenchCommand implements Callable<Integer> {
   Integer runs;
 
   @Option(names = "--warmups", paramLabel = "N",
-      description = "Untimed warm-up runs per engine (default: 1).")
+      description = "Untimed warm-up runs per engine (default: "
+          + BenchSettings.DEFAULT_WARMUPS + "; --quick: 1).")
   Integer warmups;
 
   @Option(names = "--engines", paramLabel = "LIST",

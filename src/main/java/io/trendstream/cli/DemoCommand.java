@@ -7,6 +7,8 @@ import io.trendstream.produce.ProducerSettings;
 import io.trendstream.source.PostSource;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,6 +49,7 @@ public final class DemoCommand implements Callable<Integer> {
     PostSource source = produce.openSource(rate);
     try (Lifecycle life = new Lifecycle()) {
       life.add("source", source);
+      CompletableFuture<SparkSession> spark = PipelineRunner.startSpark(life, stream);
       String bootstrap = produce.bootstrapServer();
       if (!external) {
         EmbeddedKafkaBroker broker;
@@ -65,8 +68,8 @@ public final class DemoCommand implements Callable<Integer> {
       }
       StreamConfig config = stream.toConfig(bootstrap, produce.topic());
       config.kafkaProperties.putAll(produce.kafkaProperties());
-      PipelineRunner.Running running = PipelineRunner.start(life, config, stream, out);
-
+      // Producing before the job starts: its first batch then finds posts waiting (it reads
+      // from the earliest offset, or from its checkpoint), rather than running empty.
       PostProducer producer = new PostProducer(
           new ProducerSettings(bootstrap, produce.producerSettings().overrides()),
           source, produce.producerOptions(rate),
@@ -74,6 +77,7 @@ public final class DemoCommand implements Callable<Integer> {
       life.add("producer", producer);
       producer.start();
       watch(producer, life);
+      PipelineRunner.Running running = PipelineRunner.start(life, config, stream, out, spark);
 
       out.println();
       out.println("Trendstream demo is running");
