@@ -45,7 +45,8 @@ public record BenchSettings(
 
   public static final long DEFAULT_POSTS = 1_000_000;
   public static final long QUICK_POSTS = 50_000;
-  public static final int DEFAULT_WARMUPS = 1;
+  /** Two: after one, C2 was still compiling Spark's generated code (run 1 ran ~30% slower). */
+  public static final int DEFAULT_WARMUPS = 2;
   public static final int DEFAULT_RUNS = 3;
   public static final double DEFAULT_LATENCY_RATE = 5_000;
   public static final Duration DEFAULT_LATENCY_WARMUP = Duration.ofSeconds(15);
