@@ -34,7 +34,7 @@ import org.apache.spark.sql.SparkSession;
  *       fails with {@link CountMismatch};
  *   <li>the windowed query in small batches, to show its state stays bounded by the watermark;
  *   <li>latency of the live job at a fixed rate ({@link LatencyProbe});
- *   <li>cold start of a new JVM ({@link ColdStart}).
+ *   <li>cold start of the demo in a new JVM ({@link ColdStart}).
  * </ol>
  */
 public final class Bench {
@@ -45,8 +45,6 @@ public final class Bench {
   public static final long EVENT_SPAN_SECONDS = 10_000;
   /** Fixed, so the same seed gives the same posts, windows and counts on every run. */
   public static final Instant EVENT_START = Instant.parse("2026-01-01T00:00:00Z");
-  /** Posts preloaded for the cold-start JVM: a demo whose producer has just begun. */
-  public static final int COLD_START_POSTS = 1_000;
   /** The state phase runs the windowed query in this many batches. */
   public static final int STATE_BATCHES = 20;
   /** Settings of the bench's Spark session, under --conf: sized for 2 cores. */
@@ -125,7 +123,7 @@ public final class Bench {
         report.phaseMemory.put("latency", memory.resetPhase());
       }
       if (settings.coldStart()) {
-        coldStart(broker, work, sparkConf, report);
+        coldStart(work, sparkConf, report);
       }
       report.peakHeapBytes = memory.peakHeapBytes();
       report.peakRssBytes = memory.peakRssBytes();
@@ -236,19 +234,13 @@ public final class Bench {
         report.latencyPercentile(100), r.latenciesMs().size());
   }
 
-  private void coldStart(EmbeddedKafkaBroker broker, Path work, Map<String, String> sparkConf,
-      BenchReport report) throws Exception {
-    String topic = "bench-cold-" + System.currentTimeMillis();
-    broker.createTopic(topic, settings.partitions(), (short) 1);
-    PostSource src = new SyntheticSource(settings.seed(), System.currentTimeMillis(), 100);
-    new PostProducer(new ProducerSettings(broker.bootstrapServers()), src,
-        new PostProducer.Options(topic, 0, COLD_START_POSTS), s -> {}).run();
-    step("cold start: a new JVM runs the job on %,d waiting posts", COLD_START_POSTS);
-    Path dir = Files.createDirectories(work.resolve("cold"));
-    report.coldStart = ColdStart.measure(broker.bootstrapServers(), topic, dir,
-        settings.master(), sparkConf);
-    step("cold start: first non-empty word_counts %.1f s after launching the JVM",
-        report.coldStart.firstCountsS());
+  private void coldStart(Path work, Map<String, String> sparkConf, BenchReport report)
+      throws Exception {
+    step("cold start: bin/trendstream demo in a new JVM, fresh data dir, until word_counts "
+        + "has rows");
+    report.coldStart = ColdStart.measure(work.resolve("cold"), settings.master(), sparkConf);
+    step("cold start: demo running after %.1f s, first non-empty word_counts after %.1f s",
+        report.coldStart.readyS(), report.coldStart.firstCountsS());
   }
 
   /** Spark-style durations the window settings use: {@code <n> <unit>[s]}. */

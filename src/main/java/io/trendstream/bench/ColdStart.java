@@ -1,42 +1,55 @@
 package io.trendstream.bench;
 
-import io.trendstream.pipeline.LiveTables;
-import io.trendstream.pipeline.SparkSessions;
-import io.trendstream.pipeline.StreamConfig;
-import io.trendstream.pipeline.StreamingJob;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trendstream.cli.Main;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.spark.sql.SparkSession;
+import java.util.regex.Pattern;
 
 /**
- * Cold start, as a user meets it: a new JVM (same java, flags and classpath as this one) that
- * creates the SparkSession, starts the {@link StreamingJob} into {@link LiveTables} on a topic
- * that already holds posts, and waits for the first non-empty {@code word_counts}. Input: the
- * broker address, topic, data dir, Spark master and settings. Output: seconds from launching
- * the JVM to its {@code main}, to the SparkSession, to the job started, to the first counts.
+ * Cold start, as a user meets it: {@code trendstream demo} in a new JVM (same java, flags and
+ * classpath as this one), on a fresh data dir, with its own embedded broker, producer, job and
+ * HTTP API. Input: the data dir, Spark master and settings. Output: seconds from launching the
+ * JVM to the demo's "is running" banner and to the first non-empty {@code word_counts}: the
+ * moment the demo prints the status line of the first count batch with posts (the live table
+ * has them from then on), confirmed afterwards over its HTTP API. Timing by the HTTP API alone
+ * would take a Spark query per poll from the start-up it measures.
  */
 public final class ColdStart {
-  private static final String MARK = "COLDSTART ";
-  private static final long TIMEOUT_SECONDS = 180;
+  private static final String BANNER = "dashboard + query API:";
+  /** {@link io.trendstream.pipeline.ProgressPrinter}'s line for a word_counts batch. */
+  private static final Pattern COUNTED =
+      Pattern.compile("^batch \\d+ +[1-9][0-9,]* posts");
+  private static final Duration TIMEOUT = Duration.ofSeconds(180);
+  private static final String COUNT_SQL = "SELECT count(*) FROM word_counts";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Seconds since the child JVM was launched. */
-  public record Result(double mainS, double sessionS, double jobStartedS, double firstCountsS) {}
+  public record Result(double readyS, double firstCountsS) {}
 
   private ColdStart() {}
 
-  /** Launches the child and waits for its figures. */
-  public static Result measure(String bootstrap, String topic, Path dataDir, String master,
-      Map<String, String> sparkConf) throws IOException, InterruptedException {
+  /** Launches the demo, waits for its first counts, stops it. */
+  public static Result measure(Path dataDir, String master, Map<String, String> sparkConf)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -47,80 +60,87 @@ public final class ColdStart {
         cmd.add(arg);
       }
     }
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(ColdStart.class.getName());
-    cmd.add(bootstrap);
-    cmd.add(topic);
-    cmd.add(dataDir.toString());
-    cmd.add(master);
-    sparkConf.forEach((k, v) -> cmd.add(k + "=" + v));
-    ProcessBuilder pb = new ProcessBuilder(cmd)
-        .redirectError(dataDir.resolve("coldstart.log").toFile());
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "demo", "--data-dir", dataDir.resolve("data").toString(), "--broker-port", "0",
+        "--http-port", "0", "--master", master));
+    sparkConf.forEach((k, v) -> cmd.addAll(List.of("--conf", k + "=" + v)));
+    Path log = dataDir.resolve("demo.log");
+    Files.createDirectories(dataDir);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().putIfAbsent("SPARK_LOCAL_IP", "127.0.0.1");
-    long launched = System.currentTimeMillis();
+    long launched = System.nanoTime();
     Process child = pb.start();
-    String line;
-    String figures = null;
-    try (BufferedReader out = new BufferedReader(
-        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-      while ((line = out.readLine()) != null) {
-        if (line.startsWith(MARK)) {
-          figures = line.substring(MARK.length());
+    CompletableFuture<String> url = new CompletableFuture<>();
+    CompletableFuture<Double> ready = new CompletableFuture<>();
+    CompletableFuture<Double> counted = new CompletableFuture<>();
+    Thread reader = new Thread(() -> copy(child, log, launched, url, ready, counted),
+        "cold-start-log");
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      long deadline = launched + TIMEOUT.toNanos();
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      while (System.nanoTime() < deadline && child.isAlive()) {
+        String base = url.getNow(null);
+        if (counted.isDone() && base != null && countRows(http, base) > 0) {
+          return new Result(ready.getNow(Double.NaN), counted.getNow(Double.NaN));
         }
+        LockSupport.parkNanos(counted.isDone() ? 100_000_000L : 10_000_000L);
       }
+      throw new IllegalStateException("the demo showed no word counts within "
+          + TIMEOUT.toSeconds() + " s" + (child.isAlive() ? "" : " (it exited "
+          + child.exitValue() + ")") + "; see " + log);
     } finally {
+      child.destroy();  // SIGTERM: the demo's graceful stop
       if (!child.waitFor(30, TimeUnit.SECONDS)) {
-        child.destroyForcibly();
+        child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
+      reader.join(5_000);
     }
-    if (figures == null) {
-      throw new IllegalStateException("cold-start JVM exited " + child.exitValue()
-          + " without figures; see " + dataDir.resolve("coldstart.log"));
-    }
-    String[] t = figures.trim().split(" ");
-    return new Result(
-        (Long.parseLong(t[0]) - launched) / 1e3,
-        (Long.parseLong(t[1]) - launched) / 1e3,
-        (Long.parseLong(t[2]) - launched) / 1e3,
-        (Long.parseLong(t[3]) - launched) / 1e3);
   }
 
-  /** The child: args are bootstrap, topic, data dir, master, then Spark settings as k=v. */
-  public static void main(String[] args) {
-    long main = System.currentTimeMillis();
-    Map<String, String> conf = new LinkedHashMap<>();
-    for (int i = 4; i < args.length; i++) {
-      int eq = args[i].indexOf('=');
-      conf.put(args[i].substring(0, eq), args[i].substring(eq + 1));
+  /** The child's output into the log; notes when the banner and the first counts appear. */
+  private static void copy(Process child, Path log, long launched, CompletableFuture<String> url,
+      CompletableFuture<Double> ready, CompletableFuture<Double> counted) {
+    try (BufferedReader in = new BufferedReader(
+            new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        var out = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        int at = line.indexOf(BANNER);
+        if (at >= 0 && !url.isDone()) {
+          ready.complete((System.nanoTime() - launched) / 1e9);
+          url.complete(line.substring(at + BANNER.length()).trim());
+        }
+        if (!counted.isDone() && COUNTED.matcher(line).find()) {
+          counted.complete((System.nanoTime() - launched) / 1e9);
+        }
+        out.write(line);
+        out.newLine();
+      }
+    } catch (IOException e) {
+      // The child is gone; the caller reports what it saw.
     }
-    int code = 1;
+  }
+
+  /** Rows of word_counts over the demo's SQL API; 0 until it answers. */
+  private static long countRows(HttpClient http, String base) {
     try {
-      SparkSession spark = SparkSessions.create(args[3], conf);
-      long session = System.currentTimeMillis();
-      StreamConfig config = new StreamConfig();
-      config.bootstrapServers = args[0];
-      config.topic = args[1];
-      config.dataDir = Path.of(args[2]);
-      LiveTables tables = new LiveTables();
-      StreamingJob job = new StreamingJob(spark, config, StreamingJob.kafka(config), tables);
-      job.start();
-      long started = System.currentTimeMillis();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-      while (tables.snapshot(StreamingJob.WORD_COUNTS).isEmpty()
-          && System.nanoTime() < deadline) {
-        LockSupport.parkNanos(1_000_000L);
+      URI uri = URI.create(base + "api/sql?q=" + URLEncoder.encode(COUNT_SQL,
+          StandardCharsets.UTF_8));
+      HttpResponse<String> r = http.send(
+          HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) {
+        return 0;
       }
-      long first = System.currentTimeMillis();
-      if (!tables.snapshot(StreamingJob.WORD_COUNTS).isEmpty()) {
-        System.out.println(MARK + main + " " + session + " " + started + " " + first);
-        code = 0;
-      }
-    } catch (Exception e) {
-      e.printStackTrace();
+      JsonNode rows = JSON.readTree(r.body()).path("rows");
+      return rows.path(0).path(0).asLong(0);
+    } catch (IOException e) {
+      return 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
     }
-    System.out.flush();
-    // Stopping Spark cleanly takes seconds and can hang; the figures are out, the dir is temp.
-    Runtime.getRuntime().halt(code);
   }
 }

@@ -40,6 +40,11 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Port of the embedded Kafka broker (default: ${DEFAULT-VALUE}; 0 = any free).")
   int brokerPort;
 
+  @Option(names = "--train", hidden = true,
+      description = "Stop once word_counts has rows and the API answered: the launcher's "
+          + "start-up training run, which records the classes a run loads.")
+  boolean train;
+
   @Override
   public Integer call() throws Exception {
     PrintStream out = System.out;
@@ -92,6 +97,9 @@ public final class DemoCommand implements Callable<Integer> {
           + " \"SELECT word, count FROM word_counts ORDER BY count DESC LIMIT 10\"");
       out.println("Ctrl-C stops everything; data and checkpoints stay in " + stream.dataDir);
       out.println();
+      if (train) {
+        return StartupTraining.exercise(running.http().url()) ? 0 : 1;
+      }
       life.awaitClose();
       if (life.failure() != null) {
         throw new UserError(life.failure());
