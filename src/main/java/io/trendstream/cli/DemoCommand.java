@@ -50,6 +50,9 @@ public final class DemoCommand implements Callable<Integer> {
     PrintStream out = System.out;
     boolean external = spec.commandLine().getParseResult().hasMatchedOption("--bootstrap-server");
     double rate = produce.rateOr(DEMO_RATE);
+    // Every flag is checked before anything starts: a typo fails in a second, not after the
+    // broker and Spark came up. The address is filled in once the broker has one.
+    StreamConfig config = stream.toConfig(produce.bootstrapServer(), produce.topic());
     // Opened first: a missing file or token fails in a second, not after Spark has started.
     PostSource source = produce.openSource(rate);
     try (Lifecycle life = new Lifecycle()) {
@@ -71,7 +74,7 @@ public final class DemoCommand implements Callable<Integer> {
         throw new UserError("topic '" + produce.topic() + "' does not exist at " + bootstrap
             + "; create it (e.g. kafka-topics.sh --create --topic " + produce.topic() + ")");
       }
-      StreamConfig config = stream.toConfig(bootstrap, produce.topic());
+      config.bootstrapServers = bootstrap;
       config.kafkaProperties.putAll(produce.kafkaProperties());
       // Producing before the job starts: its first batch then finds posts waiting (it reads
       // from the earliest offset, or from its checkpoint), rather than running empty.
