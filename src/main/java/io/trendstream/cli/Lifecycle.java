@@ -3,6 +3,8 @@ package io.trendstream.cli;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CountDownLatch;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 
 /**
  * Owns the long-lived components a command starts (broker, Spark job, HTTP server, producer)
@@ -41,6 +43,9 @@ public final class Lifecycle implements AutoCloseable {
         }
         stopping = true;
         System.err.println("trendstream: stopping (again to force)...");
+        // Stopping interrupts running micro-batches; Spark logs each expected abort as an
+        // error with a stack trace. The batch is replayed from its checkpoint on the next run.
+        Configurator.setAllLevels("org.apache.spark", Level.OFF);
         Thread stopper = new Thread(this::close, "trendstream-stop");
         stopper.start();
       });

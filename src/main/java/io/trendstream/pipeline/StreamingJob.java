@@ -5,8 +5,11 @@ import io.trendstream.pipeline.sink.DurableSink;
 import io.trendstream.pipeline.sink.SinkContext;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -171,22 +174,36 @@ public final class StreamingJob implements AutoCloseable {
   }
 
   /**
-   * Stops every query, letting a running batch finish first (up to {@link #STOP_GRACE}); a batch
-   * cut short is harmless anyway: it is replayed from the checkpoint on the next start.
+   * Stops every query, letting the batch each is running finish first (up to
+   * {@link #STOP_GRACE}); a batch cut short is harmless anyway: it is replayed from the
+   * checkpoint on the next start. Waiting for the query to go idle instead would wait out the
+   * whole grace period: under steady input the next batch starts as soon as one ends.
    */
   @Override
   public synchronized void close() {
     long deadline = System.nanoTime() + STOP_GRACE.toNanos();
     spark.streams().removeListener(totals);
+    Map<StreamingQuery, Long> running = new LinkedHashMap<>();
     for (StreamingQuery q : queries) {
-      while (q.isActive() && q.status().isTriggerActive() && System.nanoTime() < deadline) {
-        java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
-      }
+      running.put(q, lastBatch(q));
+    }
+    while (System.nanoTime() < deadline && running.entrySet().stream().anyMatch(e ->
+        e.getKey().isActive() && e.getKey().status().isTriggerActive()
+            && lastBatch(e.getKey()) == e.getValue())) {
+      LockSupport.parkNanos(20_000_000L);
+    }
+    for (StreamingQuery q : queries) {
       try {
         q.stop();
       } catch (TimeoutException | RuntimeException e) {
         LOG.warn("query {} did not stop cleanly: {}", q.name(), e.toString());
       }
     }
+  }
+
+  /** The id of the query's last completed batch, -1 before the first. */
+  private static long lastBatch(StreamingQuery q) {
+    var progress = q.lastProgress();
+    return progress == null ? -1 : progress.batchId();
   }
 }
