@@ -4,8 +4,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The Spark schema of a post on the {@code tweets} topic, for {@code from_json}. Listing only the
- * nine fields makes Spark skip everything else in a full v1.1 tweet object.
+ * The Spark schema of a post on the {@code tweets} topic: the nine fields the posts table keeps
+ * (everything else in a full v1.1 tweet object is skipped), as
+ * {@code io.trendstream.pipeline.PostFields#read} reads them from the Kafka value.
  */
 public final class PostSchema {
   public static final String CREATED_AT = "created_at";
@@ -19,8 +20,9 @@ public final class PostSchema {
   public static final String RETWEETED = "retweeted";
 
   /**
-   * Spark's parser rejects Twitter's day-of-week field ("Tue "), so the job parses
-   * {@code substring(created_at, 5)}, e.g. {@code Mar 13 03:49:58 +0000 2018}, with this pattern.
+   * How {@code created_at} reads after its day of week ("Tue ", which Spark's parser rejects),
+   * e.g. {@code Mar 13 03:49:58 +0000 2018}. The job reads it by hand
+   * ({@code PostFields#createdAtMicros}, tested to agree with Spark's parser on this pattern).
    */
   public static final String EVENT_TIME_PATTERN = "MMM dd HH:mm:ss Z yyyy";
 
