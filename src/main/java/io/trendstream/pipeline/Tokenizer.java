@@ -3,6 +3,7 @@ package io.trendstream.pipeline;
 import com.ibm.icu.text.BreakIterator;
 import com.ibm.icu.util.ULocale;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -43,19 +44,7 @@ public enum Tokenizer {
   }
 
   public List<String> tokenize(String text) {
-    List<String> out = new ArrayList<>();
-    if (text == null) {
-      return out;
-    }
-    if (this == WHITESPACE) {
-      // String.split(" ", -1) is exactly Spark's split(text, ' ') with its default limit -1.
-      for (String s : text.split(" ", -1)) {
-        out.add(s);
-      }
-      return out;
-    }
-    words(text, out);
-    return out;
+    return Arrays.asList(tokenArray(text));
   }
 
   /** {@link #tokenize} into an array: the Spark functions' hot path. */
@@ -64,6 +53,7 @@ public enum Tokenizer {
       return new String[0];
     }
     if (this == WHITESPACE) {
+      // String.split(" ", -1) is exactly Spark's split(text, ' ') with its default limit -1.
       return text.split(" ", -1);
     }
     List<String> out = new ArrayList<>();
