@@ -190,7 +190,7 @@ public final class TrendQueries {
         : type.add(TOKENS, DataTypes.createArrayType(DataTypes.StringType, false));
     type = type.add(CREATED_AT_MICROS, DataTypes.LongType);
     return udf((UDF1<byte[], Row>) value -> {
-      PostFields.Post p = PostFields.read(value, maxValueBytes, allFields, createdAtTime);
+      PostFields.Parsed p = PostFields.read(value, maxValueBytes, allFields, createdAtTime);
       if (allFields) {
         return RowFactory.create(p.reason, p.createdAt, p.id, p.idStr, p.text, p.retweetCount,
             p.favoriteCount, p.favorited, p.retweeted, p.lang, p.createdAtMicros);

@@ -115,7 +115,7 @@ class PostFieldsTest {
     for (Row r : oracle) {
       byte[] value = r.getAs("value");
       String what = new String(value, StandardCharsets.UTF_8);
-      PostFields.Post p = PostFields.read(value, MAX, true, true);
+      PostFields.Parsed p = PostFields.read(value, MAX, true, true);
       assertThat(p.reason).as(what).isEqualTo(r.getAs("reason"));
       if (p.reason != null) {
         continue;
@@ -131,7 +131,7 @@ class PostFieldsTest {
       assertThat(p.createdAtMicros).as(what)
           .isEqualTo(time.getEpochSecond() * 1_000_000L + time.getNano() / 1000);
       // Asked for less, it classifies the same and still reads the text.
-      PostFields.Post lean = PostFields.read(value, MAX, false, true);
+      PostFields.Parsed lean = PostFields.read(value, MAX, false, true);
       assertThat(lean.reason).isNull();
       assertThat(lean.text).isEqualTo(p.text);
     }
@@ -143,7 +143,7 @@ class PostFieldsTest {
     byte[] noTime = "{\"text\":\"t\"}".getBytes(StandardCharsets.UTF_8);
     assertThat(PostFields.read(noTime, MAX, true, true).reason)
         .isEqualTo(TrendQueries.BAD_CREATED_AT);
-    PostFields.Post p = PostFields.read(noTime, MAX, true, false);
+    PostFields.Parsed p = PostFields.read(noTime, MAX, true, false);
     assertThat(p.reason).isNull();
     assertThat(p.createdAtMicros).isNull();
   }
