@@ -1,17 +1,12 @@
 package io.trendstream.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trendstream.cli.Main;
+import io.trendstream.cli.StartupTraining;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,8 +34,6 @@ public final class ColdStart {
   private static final Pattern COUNTED =
       Pattern.compile("^batch \\d+ +[1-9][0-9,]* posts");
   private static final Duration TIMEOUT = Duration.ofSeconds(180);
-  private static final String COUNT_SQL = "SELECT count(*) FROM word_counts";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Seconds since the child JVM was launched. */
   public record Result(double readyS, double firstCountsS) {}
@@ -82,7 +75,7 @@ public final class ColdStart {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
       while (System.nanoTime() < deadline && child.isAlive()) {
         String base = url.getNow(null);
-        if (counted.isDone() && base != null && countRows(http, base) > 0) {
+        if (counted.isDone() && base != null && StartupTraining.wordCountRows(http, base) > 0) {
           return new Result(ready.getNow(Double.NaN), counted.getNow(Double.NaN));
         }
         LockSupport.parkNanos(counted.isDone() ? 100_000_000L : 10_000_000L);
@@ -120,27 +113,6 @@ public final class ColdStart {
       }
     } catch (IOException e) {
       // The child is gone; the caller reports what it saw.
-    }
-  }
-
-  /** Rows of word_counts over the demo's SQL API; 0 until it answers. */
-  private static long countRows(HttpClient http, String base) {
-    try {
-      URI uri = URI.create(base + "api/sql?q=" + URLEncoder.encode(COUNT_SQL,
-          StandardCharsets.UTF_8));
-      HttpResponse<String> r = http.send(
-          HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() != 200) {
-        return 0;
-      }
-      JsonNode rows = JSON.readTree(r.body()).path("rows");
-      return rows.path(0).path(0).asLong(0);
-    } catch (IOException e) {
-      return 0;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return 0;
     }
   }
 }
