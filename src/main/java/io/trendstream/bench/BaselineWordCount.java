@@ -26,8 +26,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * every record of a topic, read from the beginning to the end offsets taken at the start.
  * Output: word counts. Each thread owns a plain {@link KafkaConsumer} (default settings,
  * assigned partitions, no group), parses and classifies the value as the job does
- * ({@link PostFields#postText}: Jackson, one pass), splits it with the job's {@link Tokenizer} and counts into a
- * {@link HashMap} of mutable cells; the per-thread maps are merged at the end.
+ * ({@link PostFields#postText}: Jackson, one pass), splits it with the job's {@link Tokenizer}
+ * and counts into a {@link HashMap} of mutable cells; the per-thread maps are merged at the end.
  */
 public final class BaselineWordCount {
   private static final Duration POLL = Duration.ofMillis(100);

@@ -56,8 +56,11 @@ final class PipelineRunner {
     t.setDaemon(true);
     t.start();
     life.add("Spark", () -> {
-      SparkSession s = spark.join();
-      s.stop();
+      // A session that failed to start has nothing to stop; its error is reported by start().
+      SparkSession s = spark.exceptionally(e -> null).join();
+      if (s != null) {
+        s.stop();
+      }
     });
     return spark;
   }
