@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
@@ -119,7 +118,7 @@ public final class Bench {
       }
 
       if (settings.latency()) {
-        latency(spark, broker.bootstrapServers(), work, report);
+        latency(spark, broker, work, report);
         report.phaseMemory.put("latency", memory.resetPhase());
       }
       if (settings.coldStart()) {
@@ -204,18 +203,14 @@ public final class Bench {
     report.countChecks++;
   }
 
-  private void latency(SparkSession spark, String bootstrap, Path work, BenchReport report)
-      throws Exception {
+  private void latency(SparkSession spark, EmbeddedKafkaBroker broker, Path work,
+      BenchReport report) throws Exception {
     StreamConfig c = new StreamConfig();
-    c.bootstrapServers = bootstrap;
+    c.bootstrapServers = broker.bootstrapServers();
     c.topic = "bench-live-" + System.currentTimeMillis();
     c.dataDir = work.resolve("live");
     c.queryNamePrefix = "bench_live_";
-    try (var admin = org.apache.kafka.clients.admin.Admin.create(
-        Map.<String, Object>of("bootstrap.servers", bootstrap))) {
-      admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(
-          c.topic, settings.partitions(), (short) 1))).all().get();
-    }
+    broker.createTopic(c.topic, settings.partitions(), (short) 1);
     step("latency: the live job at %,.0f posts/s for %d s after %d s of warm-up",
         settings.latencyRate(), settings.latencyDuration().toSeconds(),
         settings.latencyWarmup().toSeconds());

@@ -272,43 +272,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       Admin admin, String name, int partitions, short replication, Map<String, String> configs) {
     NewTopic topic = new NewTopic(name, partitions, replication).configs(configs);
     try {
-      admin.createTopics(List.of(topic)).all()
-          .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException(
-            "cannot create topic " + name + ": " + rootMessage(e), e);
+      try {
+        admin.createTopics(List.of(topic)).all()
+            .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw e;
+        }
       }
+      TopicReadiness.await(admin, name, ADMIN_TIMEOUT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topic " + name, e);
     } catch (Exception e) {
       throw new IllegalStateException("cannot create topic " + name + ": " + rootMessage(e), e);
-    }
-    awaitLeaders(admin, name);
-  }
-
-  /**
-   * createTopics returns before every partition has a leader the broker's metadata shows; a
-   * client asking right after could be told the topic does not exist.
-   */
-  private static void awaitLeaders(Admin admin, String name) {
-    long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
-    while (true) {
-      try {
-        var description = admin.describeTopics(List.of(name)).allTopicNames()
-            .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(name);
-        if (description.partitions().stream().allMatch(p -> p.leader() != null
-            && !p.leader().isEmpty())) {
-          return;
-        }
-      } catch (ExecutionException e) {
-        // Not visible yet: ask again.
-      } catch (Exception e) {
-        throw new IllegalStateException("cannot create topic " + name + ": " + rootMessage(e), e);
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("topic " + name + " has no leader after "
-            + ADMIN_TIMEOUT.toSeconds() + " s");
-      }
-      java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
     }
   }
 

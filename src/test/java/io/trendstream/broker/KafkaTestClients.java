@@ -5,12 +5,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -26,6 +34,37 @@ public final class KafkaTestClients {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    return new KafkaProducer<>(p);
+  }
+
+  /**
+   * Sends one record to each partition with a producer that never retries, and returns the
+   * sends that failed (topic-partition: error). Right after a topic is created, a failure here
+   * means a leader did not serve its partition yet (see {@link TopicReadiness}).
+   */
+  public static List<String> unretriedFirstWrites(KafkaProducer<String, String> unretried,
+      String topic, int partitions) throws InterruptedException {
+    List<String> failures = new ArrayList<>();
+    for (int partition = 0; partition < partitions; partition++) {
+      try {
+        unretried.send(new ProducerRecord<>(topic, partition, "first", "first")).get();
+      } catch (ExecutionException e) {
+        failures.add(topic + "-" + partition + ": " + e.getCause());
+      }
+    }
+    return failures;
+  }
+
+  /** A producer for {@link #unretriedFirstWrites}: no idempotence, no retries, no linger. */
+  public static KafkaProducer<String, String> unretriedProducer(String bootstrap) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.ACKS_CONFIG, "1");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+    p.put(ProducerConfig.RETRIES_CONFIG, 0);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     return new KafkaProducer<>(p);
@@ -59,5 +98,37 @@ public final class KafkaTestClients {
       c.poll(Duration.ofMillis(300)).forEach(out::add);
     }
     return out;
+  }
+
+  /**
+   * One line on what the broker says about a topic and itself (leaders, ISR, fenced brokers), for
+   * the message of a failed send: a send that expires unacknowledged says only "timeout", and
+   * the reason is gone once the test's broker stops.
+   */
+  public static String describe(String bootstrap, String topic) {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+    try (Admin admin = Admin.create(p)) {
+      String brokers = admin
+          .describeCluster(new DescribeClusterOptions().includeFencedBrokers(true))
+          .nodes().get(10, TimeUnit.SECONDS).stream()
+          .map(n -> n.idString() + (n.isFenced() ? " fenced" : " unfenced"))
+          .collect(Collectors.joining(", "));
+      TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames()
+          .get(10, TimeUnit.SECONDS).get(topic);
+      String partitions = d.partitions().stream()
+          .map(tp -> tp.partition() + ": leader " + node(tp.leader()) + " isr "
+              + tp.isr().stream().map(KafkaTestClients::node).toList())
+          .collect(Collectors.joining("; "));
+      return "brokers [" + brokers + "], " + topic + " [" + partitions + "]";
+    } catch (Exception e) {
+      return "broker did not answer a describe of " + topic + ": " + e;
+    }
+  }
+
+  private static String node(Node n) {
+    return n == null || n.isEmpty() ? "none" : n.idString();
   }
 }

@@ -1,5 +1,6 @@
 package io.trendstream.pipeline.sink;
 
+import io.trendstream.broker.TopicReadiness;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +59,7 @@ final class KafkaTopics {
         }
         warnIfDifferent(admin, topic, configs);
       }
+      TopicReadiness.await(admin, topic, TIMEOUT);
     } catch (ExecutionException | TimeoutException e) {
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
       throw new SinkUnavailableException("cannot create Kafka topic '" + topic + "' at "
