@@ -4,6 +4,7 @@ import static io.trendstream.testing.SparkTestSupport.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trendstream.broker.EmbeddedKafkaBroker;
+import io.trendstream.broker.KafkaTestClients;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.pipeline.StreamingJob;
 import io.trendstream.pipeline.Tokenizer;
@@ -96,7 +97,8 @@ final class SinkTesting {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
     } catch (ExecutionException e) {
-      throw new AssertionError("send failed: " + e.getCause(), e.getCause());
+      throw new AssertionError("send failed: " + e.getCause() + "; "
+          + KafkaTestClients.describe(bootstrap, topic), e.getCause());
     }
     return out;
   }
