@@ -80,9 +80,13 @@ public final class ColdStart {
         }
         LockSupport.parkNanos(counted.isDone() ? 100_000_000L : 10_000_000L);
       }
+      if (!child.isAlive()) {
+        reader.join(5_000);  // the log is the only account, and it goes with a test's temp dir
+        throw new IllegalStateException("the demo exited " + child.exitValue()
+            + " before showing word counts; its last lines:\n" + tail(log, 10));
+      }
       throw new IllegalStateException("the demo showed no word counts within "
-          + TIMEOUT.toSeconds() + " s" + (child.isAlive() ? "" : " (it exited "
-          + child.exitValue() + ")") + "; see " + log);
+          + TIMEOUT.toSeconds() + " s; see " + log);
     } finally {
       child.destroy();  // SIGTERM: the demo's graceful stop
       if (!child.waitFor(30, TimeUnit.SECONDS)) {
@@ -90,6 +94,11 @@ public final class ColdStart {
       }
       reader.join(5_000);
     }
+  }
+
+  private static String tail(Path log, int lines) throws IOException {
+    List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+    return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
   }
 
   /** The child's output into the log; notes when the banner and the first counts appear. */
