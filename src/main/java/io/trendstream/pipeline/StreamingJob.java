@@ -11,12 +11,14 @@ import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.DataStreamWriter;
 import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +50,16 @@ public final class StreamingJob implements AutoCloseable {
   /** Spark's Kafka consumers' max.poll.records; --kafka-property overrides it. */
   public static final String MAX_POLL_RECORDS = "100000";
 
+  /**
+   * Spark scheduler pool of the two count queries (SparkSessions writes the pools): under the FAIR
+   * scheduler their tasks take a free core before any other query's, since the counts are what
+   * the dashboard waits for.
+   */
+  public static final String COUNTS_POOL = "counts";
+  /** Scheduler pool of every other query: the tweets table, dead letters, durable sinks. */
+  public static final String SIDE_POOL = "side";
+
+  private static final String POOL_PROPERTY = "spark.scheduler.pool";
   private static final Logger LOG = LoggerFactory.getLogger(StreamingJob.class);
 
   private final SparkSession spark;
@@ -119,7 +131,7 @@ public final class StreamingJob implements AutoCloseable {
   }
 
   private void start(DurableSink sink, SinkContext context) throws TimeoutException {
-    List<StreamingQuery> started = sink.start(context);
+    List<StreamingQuery> started = inPool(SIDE_POOL, () -> sink.start(context));
     queries.addAll(started);
     LOG.info("started {}: {}", sink.describe(),
         started.stream().map(StreamingQuery::name).toList());
@@ -154,11 +166,33 @@ public final class StreamingJob implements AutoCloseable {
   private void start(String table, Dataset<Row> result, OutputMode mode)
       throws TimeoutException {
     String name = config.queryNamePrefix + table;
+    boolean count = table.equals(WORD_COUNTS) || table.equals(WINDOWED_WORD_COUNTS);
     DataStreamWriter<Row> writer = result.writeStream()
         .queryName(name)
         .outputMode(mode)
         .option("checkpointLocation", config.checkpointDir(name));
-    queries.add(sink.start(table, result, writer));
+    if (!count) {
+      writer = writer.trigger(Trigger.ProcessingTime(config.sideTrigger.toMillis()));
+    }
+    DataStreamWriter<Row> configured = writer;
+    queries.add(inPool(count ? COUNTS_POOL : SIDE_POOL,
+        () -> sink.start(table, result, configured)));
+  }
+
+  private interface Starter<T> {
+    T start() throws TimeoutException;
+  }
+
+  /** Starts queries whose jobs go to {@code pool}: a query's thread keeps the pool it began in. */
+  private <T> T inPool(String pool, Starter<T> starter) throws TimeoutException {
+    SparkContext sc = spark.sparkContext();
+    String previous = sc.getLocalProperty(POOL_PROPERTY);
+    sc.setLocalProperty(POOL_PROPERTY, pool);
+    try {
+      return starter.start();
+    } finally {
+      sc.setLocalProperty(POOL_PROPERTY, previous);
+    }
   }
 
   public synchronized List<StreamingQuery> queries() {

@@ -33,9 +33,7 @@ class LiveSqlTest {
   @BeforeAll
   static void startJob() throws Exception {
     KafkaLikeStream in = new KafkaLikeStream();
-    StreamConfig config = new StreamConfig();
-    config.dataDir = dataDir;
-    config.queryNamePrefix = SparkTestSupport.unique("live");
+    StreamConfig config = SparkTestSupport.memoryJobConfig(dataDir, "live");
     tables = new LiveTables(3, LiveTables.DEFAULT_WINDOW_RETENTION);
     job = new StreamingJob(spark(), config, s -> in.records(), tables);
     job.start();

@@ -156,9 +156,7 @@ class MalformedInputTest {
   void progressShowsMalformedRecordsPerBatchAndInTotal() throws Exception {
     MemoryStream<Tuple2<byte[], Instant>> in = MemoryStream.apply(
         Encoders.tuple(Encoders.BINARY(), Encoders.INSTANT()), spark());
-    StreamConfig config = new StreamConfig();
-    config.dataDir = dir;
-    config.queryNamePrefix = SparkTestSupport.unique("malformed");
+    StreamConfig config = SparkTestSupport.memoryJobConfig(dir, "malformed");
     LiveTables tables = new LiveTables();
     StreamingJob job = new StreamingJob(
         spark(), config, s -> in.toDF().toDF("value", "timestamp"), tables);

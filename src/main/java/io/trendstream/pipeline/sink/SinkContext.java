@@ -9,6 +9,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.streaming.DataStreamWriter;
 import org.apache.spark.sql.streaming.OutputMode;
+import org.apache.spark.sql.streaming.Trigger;
 
 /**
  * What the streaming job hands a {@link DurableSink}: the Kafka records, the posts parsed from
@@ -64,7 +65,8 @@ public final class SinkContext {
     return result.writeStream()
         .queryName(full)
         .outputMode(mode)
-        .option("checkpointLocation", config.checkpointDir(full));
+        .option("checkpointLocation", config.checkpointDir(full))
+        .trigger(Trigger.ProcessingTime(config.sideTrigger.toMillis()));
   }
 
   /** Options for Spark's Kafka sink: the broker and every extra client setting. */
