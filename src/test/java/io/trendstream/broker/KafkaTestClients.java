@@ -7,6 +7,7 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -40,25 +41,14 @@ public final class KafkaTestClients {
   }
 
   /**
-   * Sends one record to each partition with a producer that never retries, and returns the
-   * sends that failed (topic-partition: error). Right after a topic is created, a failure here
-   * means a leader did not serve its partition yet (see {@link TopicReadiness}).
+   * Creates {@code rounds} new topics of {@code partitions} partitions with {@code create} and,
+   * right after each, sends one record to every partition with a producer that never retries
+   * (no idempotence, no retries, no linger). Returns the sends that failed (topic-partition:
+   * error): right after creation, a failure means a leader did not serve its partition yet
+   * (see {@link TopicReadiness}).
    */
-  public static List<String> unretriedFirstWrites(KafkaProducer<String, String> unretried,
-      String topic, int partitions) throws InterruptedException {
-    List<String> failures = new ArrayList<>();
-    for (int partition = 0; partition < partitions; partition++) {
-      try {
-        unretried.send(new ProducerRecord<>(topic, partition, "first", "first")).get();
-      } catch (ExecutionException e) {
-        failures.add(topic + "-" + partition + ": " + e.getCause());
-      }
-    }
-    return failures;
-  }
-
-  /** A producer for {@link #unretriedFirstWrites}: no idempotence, no retries, no linger. */
-  public static KafkaProducer<String, String> unretriedProducer(String bootstrap) {
+  public static List<String> failedFirstWrites(String bootstrap, int rounds, int partitions,
+      Consumer<String> create) throws InterruptedException {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.ACKS_CONFIG, "1");
@@ -67,7 +57,21 @@ public final class KafkaTestClients {
     p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    return new KafkaProducer<>(p);
+    List<String> failures = new ArrayList<>();
+    try (KafkaProducer<String, String> unretried = new KafkaProducer<>(p)) {
+      for (int round = 0; round < rounds; round++) {
+        String topic = "first-write-" + UUID.randomUUID();
+        create.accept(topic);
+        for (int partition = 0; partition < partitions; partition++) {
+          try {
+            unretried.send(new ProducerRecord<>(topic, partition, "first", "first")).get();
+          } catch (ExecutionException e) {
+            failures.add(topic + "-" + partition + ": " + e.getCause());
+          }
+        }
+      }
+    }
+    return failures;
   }
 
   /** A consumer in a fresh group reading from the earliest offset. */
