@@ -170,13 +170,11 @@ public final class StreamingJob implements AutoCloseable {
     DataStreamWriter<Row> writer = result.writeStream()
         .queryName(name)
         .outputMode(mode)
-        .option("checkpointLocation", config.checkpointDir(name));
-    if (!count) {
-      writer = writer.trigger(Trigger.ProcessingTime(config.sideTrigger.toMillis()));
-    }
-    DataStreamWriter<Row> configured = writer;
+        .option("checkpointLocation", config.checkpointDir(name))
+        // 0: Spark's default, the next batch as soon as one ends.
+        .trigger(Trigger.ProcessingTime(count ? 0 : config.sideTrigger.toMillis()));
     queries.add(inPool(count ? COUNTS_POOL : SIDE_POOL,
-        () -> sink.start(table, result, configured)));
+        () -> sink.start(table, result, writer)));
   }
 
   private interface Starter<T> {
