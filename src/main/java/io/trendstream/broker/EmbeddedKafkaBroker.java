@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -34,6 +35,7 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.slf4j.Logger;
@@ -61,8 +63,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
+  /** Tries at picking free ports before a port taken under the broker is an error. */
+  private static final int START_ATTEMPTS = 3;
+
   private final Path dataDir;
   private final int requestedPort;
+  private final IntSupplier freePorts;
   private int port;
   private KafkaRaftServer server;
 
@@ -71,11 +77,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    * @param port client port; 0 picks a free one at {@link #start()}
    */
   public EmbeddedKafkaBroker(Path dataDir, int port) {
+    this(dataDir, port, EmbeddedKafkaBroker::freePort);
+  }
+
+  /** @param freePorts picks the ports the broker chooses itself (tests make it collide) */
+  EmbeddedKafkaBroker(Path dataDir, int port, IntSupplier freePorts) {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port " + port + " is not in 0..65535");
     }
     this.dataDir = dataDir.toAbsolutePath();
     this.requestedPort = port;
+    this.freePorts = freePorts;
   }
 
   /**
@@ -88,23 +100,38 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     if (server != null) {
       return this;
     }
-    port = requestedPort == 0 ? freePort() : requirePortFree(requestedPort);
-    int controllerPort = freePort();
     try {
       Files.createDirectories(dataDir);
     } catch (IOException e) {
       throw new IllegalStateException("cannot create Kafka data dir " + dataDir + ": " + e, e);
     }
-    KafkaConfig config = new KafkaConfig(brokerProperties(port, controllerPort), false);
-    formatIfNeeded(config);
-    KafkaRaftServer s = new KafkaRaftServer(config, Time.SYSTEM);
-    try {
-      s.startup();
-    } catch (RuntimeException e) {
-      shutdownQuietly(s);
-      throw new IllegalStateException("Kafka broker failed to start: " + e.getMessage(), e);
+    for (int attempt = 1; server == null; attempt++) {
+      port = requestedPort == 0 ? freePorts.getAsInt() : requirePortFree(requestedPort);
+      int controllerPort = freePorts.getAsInt();
+      KafkaConfig config = new KafkaConfig(brokerProperties(port, controllerPort), false);
+      formatIfNeeded(config);
+      KafkaRaftServer s = new KafkaRaftServer(config, Time.SYSTEM);
+      // Kafka halts the JVM when its controller cannot start (a bind failure included), which
+      // would take Spark and the HTTP server down too: during start-up a halt throws instead.
+      Exit.setHaltProcedure((code, message) -> {
+        throw new IllegalStateException("the Kafka controller did not start (its error is "
+            + "logged above)");
+      });
+      try {
+        s.startup();
+        server = s;
+      } catch (RuntimeException e) {
+        shutdownQuietly(s);
+        // The ports picked here were free when picked, but another process may bind one before
+        // the broker does (the controller's port is always picked here): pick again.
+        if (attempt >= START_ATTEMPTS || !portTaken(port, controllerPort)) {
+          throw new IllegalStateException("Kafka broker failed to start: " + e.getMessage(), e);
+        }
+        LOG.debug("Kafka broker could not bind its ports (attempt {}): {}", attempt, e.toString());
+      } finally {
+        Exit.resetHaltProcedure();
+      }
     }
-    server = s;
     try {
       healthCheck();
     } catch (RuntimeException e) {
@@ -310,6 +337,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
   }
 
+  /** Whether another process holds one of the ports now that the broker has let go. */
+  private static boolean portTaken(int... ports) {
+    for (int p : ports) {
+      if (!isFree(p)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getByName(HOST))) {
       return socket.getLocalPort();
@@ -320,13 +357,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   /** Fails fast with a clear message instead of Kafka's bind error deep in start-up. */
   private static int requirePortFree(int port) {
+    if (!isFree(port)) {
+      throw new IllegalStateException(
+          "port " + port + " on " + HOST + " is already in use (another broker running?)");
+    }
+    return port;
+  }
+
+  private static boolean isFree(int port) {
     try (ServerSocket socket = new ServerSocket()) {
       socket.setReuseAddress(true);
       socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
-      return port;
+      return true;
     } catch (IOException e) {
-      throw new IllegalStateException(
-          "port " + port + " on " + HOST + " is already in use (another broker running?)");
+      return false;
     }
   }
 

@@ -7,12 +7,16 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -26,6 +30,8 @@ import org.apache.kafka.tools.consumer.ConsoleConsumer;
 import org.apache.kafka.tools.consumer.ConsoleConsumerOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class EmbeddedKafkaBrokerTest {
   @TempDir Path dir;
@@ -60,6 +66,51 @@ class EmbeddedKafkaBrokerTest {
     try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, 0).start()) {
       assertThat(KafkaTestClients.failedFirstWrites(broker.bootstrapServers(), 25, 4,
           topic -> broker.createTopic(topic, 4, (short) 1))).isEmpty();
+    }
+  }
+
+  /**
+   * A port the broker picked itself can be taken by another process before the broker binds
+   * it: it picks again instead of failing. Each case hands it a taken port once, as the client
+   * port and as the controller port.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1})
+  void aPickedPortTakenBeforeTheBindIsPickedAgain(int takenCall) throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      AtomicInteger calls = new AtomicInteger();
+      IntSupplier ports = () -> calls.getAndIncrement() == takenCall
+          ? taken.getLocalPort() : freePort();
+      try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, 0, ports).start()) {
+        assertThat(calls.get()).as("ports picked").isEqualTo(4);
+        assertThat(broker.port()).isNotEqualTo(taken.getLocalPort());
+        assertThat(KafkaTestClients.failedFirstWrites(broker.bootstrapServers(), 1, 1,
+            topic -> broker.createTopic(topic, 1, (short) 1))).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void pickedPortsTakenEveryTimeAreAClearError() throws Exception {
+    InetAddress loopback = InetAddress.getByName("127.0.0.1");
+    try (ServerSocket client = new ServerSocket(0, 50, loopback);
+        ServerSocket controller = new ServerSocket(0, 50, loopback)) {
+      AtomicInteger calls = new AtomicInteger();
+      EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, 0,
+          () -> (calls.getAndIncrement() % 2 == 0 ? client : controller).getLocalPort());
+      assertThatThrownBy(broker::start)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("Kafka broker failed to start");
+      assertThat(calls.get()).as("ports picked: three tries").isEqualTo(6);
+      assertThat(broker.isRunning()).isFalse();
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
