@@ -114,10 +114,11 @@ public final class StreamingJob implements AutoCloseable {
     Dataset<Row> posts = TrendQueries.posts(records, config.eventTime, config.maxValueBytes);
     // The counts first: each query starts its first batch as soon as it is started, and on a
     // cold start these are the tables people wait for.
-    start(WORD_COUNTS, wordCounts(records, config), OutputMode.Complete());
-    start(WINDOWED_WORD_COUNTS, windowedWordCounts(records, config), OutputMode.Update());
-    start(TWEETS, posts, OutputMode.Append());
     SinkContext context = new SinkContext(config, records, posts);
+    start(context, WORD_COUNTS, wordCounts(records, config), OutputMode.Complete());
+    start(context, WINDOWED_WORD_COUNTS, windowedWordCounts(records, config),
+        OutputMode.Update());
+    start(context, TWEETS, posts, OutputMode.Append());
     if (config.deadLetterTopic != null) {
       if (hasKafkaCoordinates(records)) {
         start(new DeadLetterSink(config.deadLetterTopic), context);
@@ -163,16 +164,14 @@ public final class StreamingJob implements AutoCloseable {
         records, config.eventTime, config.maxValueBytes, config.tokenizer);
   }
 
-  private void start(String table, Dataset<Row> result, OutputMode mode)
+  private void start(SinkContext context, String table, Dataset<Row> result, OutputMode mode)
       throws TimeoutException {
-    String name = config.queryNamePrefix + table;
     boolean count = table.equals(WORD_COUNTS) || table.equals(WINDOWED_WORD_COUNTS);
-    DataStreamWriter<Row> writer = result.writeStream()
-        .queryName(name)
-        .outputMode(mode)
-        .option("checkpointLocation", config.checkpointDir(name))
-        // 0: Spark's default, the next batch as soon as one ends.
-        .trigger(Trigger.ProcessingTime(count ? 0 : config.sideTrigger.toMillis()));
+    DataStreamWriter<Row> writer = context.writer(table, result, mode);
+    if (count) {
+      // The counts run back to back (Spark's default), not on the side trigger.
+      writer.trigger(Trigger.ProcessingTime(0));
+    }
     queries.add(inPool(count ? COUNTS_POOL : SIDE_POOL,
         () -> sink.start(table, result, writer)));
   }

@@ -59,7 +59,10 @@ public final class SinkContext {
     return config.queryNamePrefix + name;
   }
 
-  /** {@code result.writeStream()} named, in {@code mode}, checkpointed under the data dir. */
+  /**
+   * {@code result.writeStream()} named, in {@code mode}, checkpointed under the data dir, on
+   * the side trigger ({@link StreamConfig#sideTrigger}).
+   */
   public DataStreamWriter<Row> writer(String name, Dataset<Row> result, OutputMode mode) {
     String full = queryName(name);
     return result.writeStream()
