@@ -43,7 +43,7 @@ public final class TopicReadiness {
       throws InterruptedException, ExecutionException, TimeoutException {
     long deadline = System.nanoTime() + timeout.toNanos();
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    describe(admin, topic, deadline).partitions()
+    describe(admin, topic, deadline, timeout).partitions()
         .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
     // The Admin client retries NOT_LEADER_OR_FOLLOWER itself, up to this timeout.
     int remainingMs = remainingMs(deadline, topic, timeout);
@@ -52,10 +52,10 @@ public final class TopicReadiness {
   }
 
   /** The topic's description once every partition has a leader in the metadata. */
-  private static TopicDescription describe(Admin admin, String topic, long deadline)
-      throws InterruptedException, ExecutionException, TimeoutException {
+  private static TopicDescription describe(Admin admin, String topic, long deadline,
+      Duration timeout) throws InterruptedException, ExecutionException, TimeoutException {
     while (true) {
-      int remainingMs = remainingMs(deadline, topic, null);
+      int remainingMs = remainingMs(deadline, topic, timeout);
       try {
         TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames()
             .get(remainingMs, TimeUnit.MILLISECONDS).get(topic);
@@ -80,7 +80,7 @@ public final class TopicReadiness {
     long ms = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
     if (ms <= 0) {
       throw new TimeoutException("topic " + topic + " has partitions without a serving leader"
-          + (timeout == null ? "" : " after " + timeout.toSeconds() + " s"));
+          + " after " + timeout.toSeconds() + " s");
     }
     return (int) Math.min(ms, Integer.MAX_VALUE);
   }

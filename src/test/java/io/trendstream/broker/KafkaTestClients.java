@@ -32,12 +32,16 @@ public final class KafkaTestClients {
   private KafkaTestClients() {}
 
   public static KafkaProducer<String, String> producer(String bootstrap) {
+    return new KafkaProducer<>(producerProperties(bootstrap));
+  }
+
+  private static Properties producerProperties(String bootstrap) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    return new KafkaProducer<>(p);
+    return p;
   }
 
   /**
@@ -49,14 +53,11 @@ public final class KafkaTestClients {
    */
   public static List<String> failedFirstWrites(String bootstrap, int rounds, int partitions,
       Consumer<String> create) throws InterruptedException {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    Properties p = producerProperties(bootstrap);
     p.put(ProducerConfig.ACKS_CONFIG, "1");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
     p.put(ProducerConfig.RETRIES_CONFIG, 0);
     p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     List<String> failures = new ArrayList<>();
     try (KafkaProducer<String, String> unretried = new KafkaProducer<>(p)) {
       for (int round = 0; round < rounds; round++) {
