@@ -1,6 +1,9 @@
 package io.trendstream.bench;
 
 import io.trendstream.broker.EmbeddedKafkaBroker;
+import io.trendstream.store.EmbeddedStore;
+import io.trendstream.store.LiveStore;
+import io.trendstream.store.StoreSettings;
 import io.trendstream.pipeline.SparkSessions;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.pipeline.StreamingJob;
@@ -214,8 +217,13 @@ public final class Bench {
     step("latency: the live job at %,.0f posts/s for %d s after %d s of warm-up",
         settings.latencyRate(), settings.latencyDuration().toSeconds(),
         settings.latencyWarmup().toSeconds());
-    LatencyProbe.Result r = new LatencyProbe(spark, c).run(settings.latencyRate(),
-        settings.latencyWarmup(), settings.latencyDuration(), settings.seed());
+    LatencyProbe.Result r;
+    try (EmbeddedStore server = new EmbeddedStore(work.resolve("postgres"), 0).start();
+        LiveStore store = new LiveStore(server.url(), server.readerUrl(), StoreSettings.DEFAULT)) {
+      store.prepare();
+      r = new LatencyProbe(spark, c, store).run(settings.latencyRate(),
+          settings.latencyWarmup(), settings.latencyDuration(), settings.seed());
+    }
     report.latency = r;
     report.latencyRate = settings.latencyRate();
     report.latencyWarmupS = settings.latencyWarmup().toMillis() / 1e3;

@@ -1,6 +1,6 @@
 package io.trendstream.bench;
 
-import io.trendstream.pipeline.LiveTables;
+import io.trendstream.pipeline.StoreSink;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.pipeline.StreamingJob;
 import io.trendstream.post.Post;
@@ -8,6 +8,12 @@ import io.trendstream.produce.PostProducer;
 import io.trendstream.produce.ProducerSettings;
 import io.trendstream.source.PostSource;
 import io.trendstream.source.SyntheticSource;
+import io.trendstream.store.LiveStore;
+import io.trendstream.store.StoreTables;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,7 +22,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StateOperatorProgress;
 import org.apache.spark.sql.streaming.StreamingQuery;
@@ -24,10 +29,11 @@ import org.apache.spark.sql.streaming.StreamingQueryProgress;
 
 /**
  * End-to-end latency of the real job. Input: a fresh topic, the producer sending synthetic posts
- * at a fixed rate, and the {@link StreamingJob} (all three queries) writing into
- * {@link LiveTables}, as {@code trendstream stream} runs it. {@value #PROBES_PER_SECOND} posts a
- * second carry a unique marker word ({@code zzprobe<n>}); the time from handing such a post to
- * the producer to the marker appearing in the live {@code word_counts} table is one sample.
+ * at a fixed rate, and the {@link StreamingJob} (all three queries) writing into the serving
+ * store ({@link LiveStore}), as {@code trendstream stream} runs it. {@value #PROBES_PER_SECOND}
+ * posts a second carry a unique marker word ({@code zzprobe<n>}); the time from handing such a
+ * post to the producer to the marker being readable in the store's {@code word_counts} is one
+ * sample.
  * Output: samples after the warm-up, probes never seen, the time from the job's start to the
  * first non-empty {@code word_counts}, and the windowed query's state rows once a second.
  */
@@ -36,7 +42,8 @@ public final class LatencyProbe {
   public static final String PROBE_PREFIX = "zzprobe";
   /** How long the last probes may take to show up after the producer stops. */
   private static final Duration DRAIN = Duration.ofSeconds(30);
-  private static final long WATCH_NANOS = 1_000_000L;
+  /** Poll period: each poll is one small query, 5 ms keeps it well under the store's load. */
+  private static final long WATCH_NANOS = 5_000_000L;
 
   /** The windowed query's state rows at one moment. */
   public record StateSample(double seconds, long stateRows, long inputRowsPerBatch) {}
@@ -50,11 +57,16 @@ public final class LatencyProbe {
 
   private final SparkSession spark;
   private final StreamConfig config;
+  private final LiveStore store;
 
-  /** @param config the job's settings: address, topic, data dir, tokenizer, windows */
-  public LatencyProbe(SparkSession spark, StreamConfig config) {
+  /**
+   * @param config the job's settings: address, topic, data dir, tokenizer, windows
+   * @param store an empty store the job writes and the probe reads, as the SQL API would
+   */
+  public LatencyProbe(SparkSession spark, StreamConfig config, LiveStore store) {
     this.spark = spark;
     this.config = config;
+    this.store = store;
   }
 
   public Result run(double rate, Duration warmup, Duration duration, long seed)
@@ -65,12 +77,12 @@ public final class LatencyProbe {
     int every = (int) Math.max(1, Math.round(rate / PROBES_PER_SECOND));
 
     List<BatchTimes> batchTimes;
-    LiveTables tables = new LiveTables();
-    StreamingJob job = new StreamingJob(spark, config, StreamingJob.kafka(config), tables);
+    StreamingJob job = new StreamingJob(
+        spark, config, StreamingJob.kafka(config), new StoreSink(store));
     List<StateSample> states = Collections.synchronizedList(new ArrayList<>());
     long jobStart = System.nanoTime();
     job.start();
-    Watcher watcher = new Watcher(tables, job, seenAt, jobStart, states);
+    Watcher watcher = new Watcher(store, job, sentAt, seenAt, jobStart, states);
     watcher.start();
     long measureFrom = System.nanoTime() + warmup.toNanos();
     ProbingSource source = new ProbingSource(
@@ -172,12 +184,14 @@ public final class LatencyProbe {
   }
 
   /**
-   * Polls the live word_counts table every millisecond; scans it only when a batch replaced it.
-   * Once a second notes the windowed query's state rows.
+   * Polls the store's word_counts every {@link #WATCH_NANOS} for the probes not seen yet (primary
+   * key lookups, as cheap however large the table). Once a second notes the windowed query's
+   * state rows.
    */
   private static final class Watcher implements Runnable {
-    private final LiveTables tables;
+    private final LiveStore store;
     private final StreamingJob job;
+    private final Map<String, Long> sentAt;
     private final Map<String, Long> seenAt;
     private final long jobStart;
     private final List<StateSample> states;
@@ -185,10 +199,11 @@ public final class LatencyProbe {
     private volatile boolean running = true;
     volatile double firstCountsSeconds = Double.NaN;
 
-    Watcher(LiveTables tables, StreamingJob job, Map<String, Long> seenAt, long jobStart,
-        List<StateSample> states) {
-      this.tables = tables;
+    Watcher(LiveStore store, StreamingJob job, Map<String, Long> sentAt,
+        Map<String, Long> seenAt, long jobStart, List<StateSample> states) {
+      this.store = store;
       this.job = job;
+      this.sentAt = sentAt;
       this.seenAt = seenAt;
       this.jobStart = jobStart;
       this.states = states;
@@ -206,29 +221,45 @@ public final class LatencyProbe {
 
     @Override
     public void run() {
-      List<Row> last = null;
       long nextState = System.nanoTime();
       long lastBatch = -1;
-      while (running) {
-        List<Row> now = tables.snapshot(StreamingJob.WORD_COUNTS);
-        if (now != last) {
-          long t = System.nanoTime();
-          last = now;
-          if (!now.isEmpty() && Double.isNaN(firstCountsSeconds)) {
-            firstCountsSeconds = (t - jobStart) / 1e9;
-          }
-          for (Row r : now) {
-            String w = r.getString(0);
-            if (w.startsWith(PROBE_PREFIX)) {
-              seenAt.putIfAbsent(w, t);
+      try (Connection c = store.readers().getConnection();
+          PreparedStatement any = c.prepareStatement(
+              "SELECT EXISTS (SELECT 1 FROM " + StoreTables.WORD_COUNTS + ")");
+          PreparedStatement probes = c.prepareStatement("SELECT word FROM "
+              + StoreTables.WORD_COUNTS + " WHERE word = ANY (?)")) {
+        while (running) {
+          if (Double.isNaN(firstCountsSeconds)) {
+            try (ResultSet rs = any.executeQuery()) {
+              if (rs.next() && rs.getBoolean(1)) {
+                firstCountsSeconds = (System.nanoTime() - jobStart) / 1e9;
+              }
             }
           }
+          List<String> pending = new ArrayList<>();
+          for (String w : sentAt.keySet()) {
+            if (!seenAt.containsKey(w)) {
+              pending.add(w);
+            }
+          }
+          if (!pending.isEmpty()) {
+            probes.setArray(1, c.createArrayOf("text", pending.toArray()));
+            try (ResultSet rs = probes.executeQuery()) {
+              long t = System.nanoTime();
+              while (rs.next()) {
+                seenAt.putIfAbsent(rs.getString(1), t);
+              }
+            }
+          }
+          c.rollback();
+          if (System.nanoTime() >= nextState) {
+            nextState += 1_000_000_000L;
+            lastBatch = sampleState(lastBatch);
+          }
+          LockSupport.parkNanos(WATCH_NANOS);
         }
-        if (System.nanoTime() >= nextState) {
-          nextState += 1_000_000_000L;
-          lastBatch = sampleState(lastBatch);
-        }
-        LockSupport.parkNanos(WATCH_NANOS);
+      } catch (SQLException e) {
+        throw new IllegalStateException("latency watcher lost the store: " + e.getMessage(), e);
       }
     }
 

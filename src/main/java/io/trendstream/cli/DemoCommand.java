@@ -58,6 +58,7 @@ public final class DemoCommand implements Callable<Integer> {
     try (Lifecycle life = new Lifecycle()) {
       life.add("source", source);
       CompletableFuture<SparkSession> spark = PipelineRunner.startSpark(life, stream);
+      CompletableFuture<PipelineRunner.Store> store = PipelineRunner.startStore(life, stream);
       String bootstrap = produce.bootstrapServer();
       if (!external) {
         EmbeddedKafkaBroker broker;
@@ -85,7 +86,7 @@ public final class DemoCommand implements Callable<Integer> {
       life.add("producer", producer);
       producer.start();
       watch(producer, life);
-      PipelineRunner.Running running = PipelineRunner.start(life, config, stream, out, spark);
+      PipelineRunner.Running running = PipelineRunner.start(life, config, stream, out, spark, store);
 
       out.println();
       out.println("Trendstream demo is running");
@@ -96,6 +97,9 @@ public final class DemoCommand implements Callable<Integer> {
           + (rate > 0 ? " at " + Math.round(rate) + " posts/s" : " as posts arrive")
           + (produce.count() > 0 ? ", " + produce.count() + " posts" : ""));
       out.println("  Spark UI:              " + running.sparkUi());
+      if (running.psql() != null) {
+        out.println("  live tables (SQL):     " + running.psql());
+      }
       out.println("  try: bin/trendstream sql --http-port " + running.http().port()
           + " \"SELECT word, count FROM word_counts ORDER BY count DESC LIMIT 10\"");
       out.println("Ctrl-C stops everything; data and checkpoints stay in " + stream.dataDir);

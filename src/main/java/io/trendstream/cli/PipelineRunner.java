@@ -1,14 +1,18 @@
 package io.trendstream.cli;
 
-import io.trendstream.pipeline.LiveTables;
+import io.trendstream.pipeline.JobStatus;
 import io.trendstream.pipeline.ProgressPrinter;
 import io.trendstream.pipeline.QueryFailures;
-import io.trendstream.pipeline.SparkQueryService;
 import io.trendstream.pipeline.SparkSessions;
+import io.trendstream.pipeline.StoreSink;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.pipeline.StreamingJob;
 import io.trendstream.pipeline.sink.SinkUnavailableException;
 import io.trendstream.serve.HttpServer;
+import io.trendstream.serve.StoreQueryService;
+import io.trendstream.store.EmbeddedStore;
+import io.trendstream.store.LiveStore;
+import io.trendstream.store.StoreUnavailableException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -18,23 +22,80 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
 
 /**
- * Starts what {@code stream} and {@code demo} share: the SparkSession, the streaming job into
- * the live tables, the per-batch status line and the HTTP query API, each registered with the
- * lifecycle so they stop in reverse order.
+ * Starts what {@code stream} and {@code demo} share: the SparkSession, the serving store, the
+ * streaming job into the store's live tables, the per-batch status line and the HTTP query API,
+ * each registered with the lifecycle so they stop in reverse order.
  */
 final class PipelineRunner {
   private PipelineRunner() {}
 
-  /** What the user needs to know once everything is up. */
-  record Running(SparkSession spark, StreamingJob job, HttpServer http) {
+  /**
+   * What the user needs to know once everything is up.
+   *
+   * @param psql how a PostgreSQL client reaches the live tables, null for an external store
+   */
+  record Running(SparkSession spark, StreamingJob job, HttpServer http, String psql) {
     String sparkUi() {
       return spark.sparkContext().uiWebUrl().getOrElse(() -> "disabled");
     }
   }
 
+  /** The store, ready to write: embedded unless --store names one. */
+  record Store(LiveStore live, String psql) {}
+
   static Running start(Lifecycle life, StreamConfig config, StreamOptions opts, PrintStream out)
       throws TimeoutException {
-    return start(life, config, opts, out, startSpark(life, opts));
+    return start(life, config, opts, out, startSpark(life, opts), startStore(life, opts));
+  }
+
+  /**
+   * Starts the serving store on a thread of its own, like Spark: an embedded PostgreSQL takes a
+   * second or two (its first start, initdb, a few more) and needs nothing from Kafka or Spark.
+   */
+  static CompletableFuture<Store> startStore(Lifecycle life, StreamOptions opts) {
+    CompletableFuture<Store> store = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        store.complete(openStore(life, opts));
+      } catch (Throwable e) {
+        store.completeExceptionally(e);
+      }
+    }, "store-start");
+    t.setDaemon(true);
+    t.start();
+    return store;
+  }
+
+  private static Store openStore(Lifecycle life, StreamOptions opts) {
+    LiveStore live;
+    String psql = null;
+    if (opts.store == null) {
+      EmbeddedStore server;
+      try {
+        server = new EmbeddedStore(opts.dataDir.resolve("postgres"), opts.storePort);
+      } catch (NoClassDefFoundError e) {
+        throw new UserError("this jar has no embedded PostgreSQL (the -spark.jar leaves it out): "
+            + "pass --store jdbc:postgresql://HOST[:PORT]/DB?user=U&password=P", e);
+      }
+      try {
+        life.add("PostgreSQL", server.start());
+      } catch (IllegalStateException e) {
+        throw new UserError("cannot start the embedded PostgreSQL: " + e.getMessage()
+            + " (pass --store-port with a free port, or --store-port 0)", e);
+      }
+      live = new LiveStore(server.url(), server.readerUrl(), opts.storeSettings());
+      psql = "psql -h 127.0.0.1 -p " + server.port() + " -U "
+          + io.trendstream.store.StoreTables.READER_ROLE + " " + EmbeddedStore.DATABASE;
+    } else {
+      live = new LiveStore(opts.store, opts.storeReaderUrl(), opts.storeSettings());
+    }
+    life.add("store connections", live);
+    try {
+      live.prepare();
+    } catch (StoreUnavailableException e) {
+      throw new UserError(e.getMessage(), e);
+    }
+    return new Store(live, psql);
   }
 
   /**
@@ -66,18 +127,14 @@ final class PipelineRunner {
   }
 
   static Running start(Lifecycle life, StreamConfig config, StreamOptions opts, PrintStream out,
-      CompletableFuture<SparkSession> sparkStarting) throws TimeoutException {
-    SparkSession spark;
-    try {
-      spark = sparkStarting.join();
-    } catch (CompletionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : e;
-    }
-    LiveTables tables = new LiveTables(opts.keepPosts, LiveTables.DEFAULT_WINDOW_RETENTION);
+      CompletableFuture<SparkSession> sparkStarting, CompletableFuture<Store> storeStarting)
+      throws TimeoutException {
+    SparkSession spark = join(sparkStarting);
+    Store store = join(storeStarting);
     spark.streams().addListener(new ProgressPrinter(
-        out, config.queryNamePrefix + StreamingJob.WORD_COUNTS, tables));
+        out, config.queryNamePrefix + StreamingJob.WORD_COUNTS, store.live()));
     StreamingJob job = life.add("streaming queries",
-        new StreamingJob(spark, config, StreamingJob.kafka(config), tables));
+        new StreamingJob(spark, config, StreamingJob.kafka(config), new StoreSink(store.live())));
     // A failed query stops the whole process (exit 1), as a spark-submit job would: serving
     // tables that silently stopped updating would be worse.
     spark.streams().addListener(new StreamingQueryListener() {
@@ -108,8 +165,9 @@ final class PipelineRunner {
     } catch (SinkUnavailableException e) {
       throw new UserError(e.getMessage(), e);
     }
-    SparkQueryService service = new SparkQueryService(spark, tables, job,
-        opts.sqlMaxRows, Duration.ofSeconds(opts.sqlTimeoutSeconds));
+    JobStatus status = new JobStatus(job);
+    StoreQueryService service = new StoreQueryService(store.live().readers(),
+        opts.sqlMaxRows, Duration.ofSeconds(opts.sqlTimeoutSeconds), status::queries);
     HttpServer http = new HttpServer(service, opts.httpHost, opts.httpPort, opts.httpToken);
     try {
       http.start();
@@ -118,6 +176,14 @@ final class PipelineRunner {
           + " (" + e.getMessage() + "); pass --http-port with a free port", e);
     }
     life.add("HTTP server", http);
-    return new Running(spark, job, http);
+    return new Running(spark, job, http, store.psql());
+  }
+
+  private static <T> T join(CompletableFuture<T> starting) {
+    try {
+      return starting.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
   }
 }

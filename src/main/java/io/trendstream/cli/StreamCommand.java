@@ -32,6 +32,9 @@ public final class StreamCommand implements Callable<Integer> {
       out.println("Streaming job reading '" + config.topic + "' at " + config.bootstrapServers);
       out.println("  query API + dashboard: " + running.http().url());
       out.println("  Spark UI:              " + running.sparkUi());
+      if (running.psql() != null) {
+        out.println("  live tables (SQL):     " + running.psql());
+      }
       out.println("  checkpoints:           " + config.checkpointDir(""));
       out.println("Ctrl-C stops it; a restart resumes from the checkpoints.");
       life.awaitClose();

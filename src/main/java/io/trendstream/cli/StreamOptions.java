@@ -1,14 +1,16 @@
 package io.trendstream.cli;
 
-import io.trendstream.pipeline.LiveTables;
-import io.trendstream.pipeline.SparkQueryService;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.pipeline.Tokenizer;
 import io.trendstream.pipeline.TrendQueries;
 import io.trendstream.pipeline.TrendQueries.EventTime;
 import io.trendstream.pipeline.sink.DeadLetterSink;
 import io.trendstream.pipeline.sink.SinkSpec;
+import io.trendstream.serve.StoreQueryService;
+import io.trendstream.store.EmbeddedStore;
+import io.trendstream.store.StoreSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -79,7 +81,7 @@ public final class StreamOptions {
   public Map<String, String> sparkConf = new LinkedHashMap<>();
 
   @Option(names = "--sql-max-rows", paramLabel = "N",
-      defaultValue = "" + SparkQueryService.DEFAULT_MAX_ROWS,
+      defaultValue = "" + StoreQueryService.DEFAULT_MAX_ROWS,
       description = "Most rows one SQL query returns (default: ${DEFAULT-VALUE}).")
   public int sqlMaxRows;
 
@@ -93,10 +95,32 @@ public final class StreamOptions {
           + "retention expired); false skips the gap and goes on (default: ${DEFAULT-VALUE}).")
   public boolean failOnDataLoss;
 
-  @Option(names = "--keep-posts", paramLabel = "N",
-      defaultValue = "" + LiveTables.DEFAULT_KEEP_POSTS,
-      description = "Newest posts kept in the live tweets table (default: ${DEFAULT-VALUE}).")
-  public int keepPosts;
+  @Option(names = "--store", paramLabel = "URL",
+      description = "The PostgreSQL that serves the live tables, e.g. "
+          + "jdbc:postgresql://HOST[:PORT]/DB?user=U&password=P (default: an embedded "
+          + "PostgreSQL with its data in DATA_DIR/postgres).")
+  public String store;
+
+  @Option(names = "--store-reader", paramLabel = "URL",
+      description = "How the SQL API logs in to --store: a JDBC URL of a SELECT-only role "
+          + "(default: the --store URL as user trendstream_reader, without password).")
+  public String storeReader;
+
+  @Option(names = "--store-port", paramLabel = "N", defaultValue = "" + EmbeddedStore.DEFAULT_PORT,
+      description = "Port of the embedded PostgreSQL on 127.0.0.1 (default: ${DEFAULT-VALUE}; "
+          + "0 = any free).")
+  public int storePort;
+
+  @Option(names = "--retain", paramLabel = "DURATION", defaultValue = "24 hours",
+      description = "Posts this much older than the newest leave the tweets table "
+          + "(default: ${DEFAULT-VALUE}).")
+  public String retain;
+
+  @Option(names = "--retain-posts", paramLabel = "N",
+      defaultValue = "" + StoreSettings.DEFAULT_RETAIN_POSTS,
+      description = "The tweets table keeps at most this many posts, the newest "
+          + "(default: ${DEFAULT-VALUE}).")
+  public long retainPosts;
 
   @Option(names = "--sink", paramLabel = "SINK",
       description = "Also write results durably (repeatable): kafka (counts to compacted topics "
@@ -136,10 +160,23 @@ public final class StreamOptions {
       throw new ParameterException(spec.commandLine(),
           "--http-port must be between 0 and 65535, not " + httpPort);
     }
-    if (sqlMaxRows < 1 || keepPosts < 1 || sqlTimeoutSeconds < 1) {
+    if (sqlMaxRows < 1 || retainPosts < 1 || sqlTimeoutSeconds < 1) {
       throw new ParameterException(spec.commandLine(),
-          "--sql-max-rows, --sql-timeout and --keep-posts must be at least 1");
+          "--sql-max-rows, --sql-timeout and --retain-posts must be at least 1");
     }
+    if (storePort < 0 || storePort > 65535) {
+      throw new ParameterException(spec.commandLine(),
+          "--store-port must be between 0 and 65535, not " + storePort);
+    }
+    if (store != null && !store.startsWith("jdbc:postgresql:")) {
+      throw new ParameterException(spec.commandLine(), "--store must be a PostgreSQL JDBC URL "
+          + "(jdbc:postgresql://HOST[:PORT]/DB?user=U&password=P), not " + store);
+    }
+    if (storeReader != null && (store == null || !storeReader.startsWith("jdbc:postgresql:"))) {
+      throw new ParameterException(spec.commandLine(),
+          "--store-reader needs --store, and must be a jdbc:postgresql: URL");
+    }
+    storeSettings();
     c.failOnDataLoss = failOnDataLoss;
     if (maxPostBytes < 1) {
       throw new ParameterException(spec.commandLine(),
@@ -167,6 +204,40 @@ public final class StreamOptions {
       c.sinks.add(parsed.create());
     }
     return c;
+  }
+
+  /** How the store keeps and serves the live tables, from the flags. */
+  public StoreSettings storeSettings() {
+    return new StoreSettings(toDuration("--retain", retain), retainPosts,
+        StoreSettings.DEFAULT_WINDOW_RETENTION, Duration.ofSeconds(sqlTimeoutSeconds),
+        StoreSettings.DEFAULT_READERS);
+  }
+
+  /** The reader's URL for an external --store: the same server and database, as the role. */
+  public String storeReaderUrl() {
+    if (storeReader != null) {
+      return storeReader;
+    }
+    String noUser = store.replaceAll("([?&])(user|password)=[^&]*&?", "$1")
+        .replaceAll("[?&]$", "");
+    return noUser + (noUser.contains("?") ? "&" : "?") + "user="
+        + io.trendstream.store.StoreTables.READER_ROLE;
+  }
+
+  private Duration toDuration(String flag, String value) {
+    String[] parts = duration(flag, value).split(" ");
+    long n = Long.parseLong(parts[0]);
+    String unit = parts[1].toLowerCase(Locale.ROOT);
+    Duration d = unit.startsWith("millisecond") ? Duration.ofMillis(n)
+        : unit.startsWith("second") ? Duration.ofSeconds(n)
+        : unit.startsWith("minute") ? Duration.ofMinutes(n)
+        : unit.startsWith("hour") ? Duration.ofHours(n)
+        : unit.startsWith("day") ? Duration.ofDays(n)
+        : Duration.ofDays(7 * n);
+    if (d.isZero()) {
+      throw new ParameterException(spec.commandLine(), flag + " must be longer than 0");
+    }
+    return d;
   }
 
   /** Spark's interval syntax: a number and a unit, e.g. "10 minutes", "30 seconds". */

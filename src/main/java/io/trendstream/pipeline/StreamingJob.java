@@ -3,6 +3,7 @@ package io.trendstream.pipeline;
 import io.trendstream.pipeline.sink.DeadLetterSink;
 import io.trendstream.pipeline.sink.DurableSink;
 import io.trendstream.pipeline.sink.SinkContext;
+import io.trendstream.store.StoreTables;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@value #TWEETS}: parsed posts, append;
- *   <li>{@value #WORD_COUNTS}: running count per word, complete;
+ *   <li>{@value #WORD_COUNTS}: running count per word, update (only the words that changed);
  *   <li>{@value #WINDOWED_WORD_COUNTS}: count per word per event-time window, update.
  * </ul>
  *
@@ -38,10 +39,10 @@ import org.slf4j.LoggerFactory;
  * set) and every durable sink of {@link StreamConfig#sinks}.
  */
 public final class StreamingJob implements AutoCloseable {
-  public static final String TWEETS = "tweets";
-  public static final String WORD_COUNTS = "word_counts";
-  public static final String WINDOWED_WORD_COUNTS = "windowed_word_counts";
-  public static final List<String> TABLES = List.of(TWEETS, WORD_COUNTS, WINDOWED_WORD_COUNTS);
+  // The live tables' names, owned by the store; each query is named after its table.
+  public static final String TWEETS = StoreTables.TWEETS;
+  public static final String WORD_COUNTS = StoreTables.WORD_COUNTS;
+  public static final String WINDOWED_WORD_COUNTS = StoreTables.WINDOWED_WORD_COUNTS;
 
   /** How long a graceful stop waits for running batches before interrupting them. */
   public static final java.time.Duration STOP_GRACE = java.time.Duration.ofSeconds(20);
@@ -115,7 +116,8 @@ public final class StreamingJob implements AutoCloseable {
     // The counts first: each query starts its first batch as soon as it is started, and on a
     // cold start these are the tables people wait for.
     SinkContext context = new SinkContext(config, records, posts);
-    start(context, WORD_COUNTS, wordCounts(records, config), OutputMode.Complete());
+    // Update, not complete: a batch's cost follows the words it changed, not the vocabulary.
+    start(context, WORD_COUNTS, wordCounts(records, config), OutputMode.Update());
     start(context, WINDOWED_WORD_COUNTS, windowedWordCounts(records, config),
         OutputMode.Update());
     start(context, TWEETS, posts, OutputMode.Append());

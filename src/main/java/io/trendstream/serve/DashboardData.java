@@ -1,9 +1,16 @@
 package io.trendstream.serve;
 
-import io.trendstream.serve.QueryService.Progress;
+import static io.trendstream.store.StoreTables.COUNT;
+import static io.trendstream.store.StoreTables.EVENT_TIME;
+import static io.trendstream.store.StoreTables.LANG;
+import static io.trendstream.store.StoreTables.TWEETS;
+import static io.trendstream.store.StoreTables.WINDOWED_WORD_COUNTS;
+import static io.trendstream.store.StoreTables.WINDOW_END;
+import static io.trendstream.store.StoreTables.WINDOW_START;
+import static io.trendstream.store.StoreTables.WORD;
+import static io.trendstream.store.StoreTables.WORD_COUNTS;
+
 import io.trendstream.serve.QueryService.QueryRejectedException;
-import io.trendstream.serve.QueryService.QueryStatus;
-import io.trendstream.serve.QueryService.TableResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,15 +27,12 @@ import org.slf4j.LoggerFactory;
  * {@code T} is {@code {"columns":[..],"rows":[[..]],"truncated":b}} or {@code {"error":msg}}
  * (a panel whose table does not exist yet, before the first batch, shows its error alone).
  *
- * <p>Table and column names are the pipeline's: {@code word_counts(word, count)},
- * {@code windowed_word_counts(window_start, window_end, word, count)} and {@code tweets(.., lang,
- * ..)}. The windowed table is fed in update mode, so it may hold several rows per window and
- * word: the queries take the largest count of each pair.
+ * <p>Table and column names are the store's ({@link io.trendstream.store.StoreTables}). Each
+ * query stays cheap however large the tables grow: top words walk the index on count, the
+ * trends read the newest windows through their (window, count) index and primary key, and the
+ * languages count only the newest {@link #LANGUAGE_SAMPLE} posts.
  */
 public final class DashboardData {
-  public static final String TWEETS = "tweets";
-  public static final String WORD_COUNTS = "word_counts";
-  public static final String WINDOWED_WORD_COUNTS = "windowed_word_counts";
   /** Words drawn in the trends chart. */
   public static final int TREND_WORDS = 5;
   /** The trend words are the top ones of this many latest windows... */
@@ -37,6 +41,14 @@ public final class DashboardData {
   public static final int TREND_HISTORY_WINDOWS = 30;
   /** Languages beyond this many are summed into "other". */
   public static final int LANGUAGES_SHOWN = 8;
+  /** The languages panel counts this many newest posts. */
+  public static final int LANGUAGE_SAMPLE = 10_000;
+  /**
+   * The trend words are chosen among each latest window's this many most frequent words: a
+   * word outside all of them cannot lead the sum of three windows in practice, and reading
+   * them is an index walk, not a scan of millions of rows.
+   */
+  static final int TREND_CANDIDATES = 200;
   public static final int MAX_TOP = 100;
 
   private static final Logger LOG = LoggerFactory.getLogger(DashboardData.class);
@@ -107,7 +119,7 @@ public final class DashboardData {
   public Map<String, Object> snapshot(View view) {
     Map<String, Object> snapshot = new LinkedHashMap<>();
     snapshot.put("view", view.toJson());
-    snapshot.put("queries", queries(service.queries()));
+    snapshot.put("queries", Json.queries(service.queries()));
     snapshot.put("topWords", panel(topWordsSql(view)));
     snapshot.put("trends", panel(trendsSql(view)));
     snapshot.put("languages", languages(panel(languagesSql())));
@@ -116,46 +128,56 @@ public final class DashboardData {
 
   /** {@code SELECT word, count} of the top words, largest first. */
   public static String topWordsSql(View view) {
-    return "SELECT word, `count` FROM " + WORD_COUNTS
+    return "SELECT " + WORD + ", " + COUNT + " FROM " + WORD_COUNTS
         + where(filters(view))
-        + " ORDER BY `count` DESC, word LIMIT " + view.top();
+        + " ORDER BY " + COUNT + " DESC, " + WORD + " LIMIT " + view.top();
   }
 
   /**
    * {@code SELECT window_start, word, count} for the {@link #TREND_WORDS} words with the most
    * posts in the {@link #TREND_LATEST_WINDOWS} latest windows, over the
-   * {@link #TREND_HISTORY_WINDOWS} latest windows, oldest first.
+   * {@link #TREND_HISTORY_WINDOWS} latest windows, oldest first. The latest windows are found
+   * by a walk down the primary key (one index probe per window), not by a DISTINCT over the
+   * table.
    */
   public static String trendsSql(View view) {
     String filters = filters(view);
-    String latest = "SELECT min(window_start) FROM (SELECT DISTINCT window_start FROM "
-        + WINDOWED_WORD_COUNTS + " ORDER BY window_start DESC LIMIT %d) w";
-    String topWords = "SELECT word FROM (SELECT window_start, word, max(`count`) AS c FROM "
-        + WINDOWED_WORD_COUNTS
-        + " WHERE window_start >= (" + latest.formatted(TREND_LATEST_WINDOWS) + ")"
-        + (filters.isEmpty() ? "" : " AND " + filters)
-        + " GROUP BY window_start, word) t GROUP BY word ORDER BY sum(c) DESC, word LIMIT "
-        + TREND_WORDS;
-    return "SELECT window_start, word, max(`count`) AS `count` FROM " + WINDOWED_WORD_COUNTS
-        + " WHERE window_start >= (" + latest.formatted(TREND_HISTORY_WINDOWS) + ")"
-        + " AND word IN (" + topWords + ")"
-        + " GROUP BY window_start, word ORDER BY window_start, word";
+    String t = WINDOWED_WORD_COUNTS;
+    return "WITH RECURSIVE windows (s, e, n) AS ("
+        + "(SELECT " + WINDOW_START + ", " + WINDOW_END + ", 1 FROM " + t
+        + " ORDER BY " + WINDOW_START + " DESC LIMIT 1)"
+        + " UNION ALL SELECT x." + WINDOW_START + ", x." + WINDOW_END + ", w.n + 1 FROM windows w"
+        + " CROSS JOIN LATERAL (SELECT " + WINDOW_START + ", " + WINDOW_END + " FROM " + t
+        + " WHERE " + WINDOW_START + " < w.s ORDER BY " + WINDOW_START + " DESC LIMIT 1) x"
+        + " WHERE w.n < " + TREND_HISTORY_WINDOWS + "),"
+        + " candidates AS (SELECT c." + WORD + ", c." + COUNT + " FROM windows w"
+        + " CROSS JOIN LATERAL (SELECT " + WORD + ", " + COUNT + " FROM " + t
+        + " WHERE " + WINDOW_START + " = w.s" + (filters.isEmpty() ? "" : " AND " + filters)
+        + " ORDER BY " + COUNT + " DESC LIMIT " + TREND_CANDIDATES + ") c"
+        + " WHERE w.n <= " + TREND_LATEST_WINDOWS + "),"
+        + " top AS (SELECT " + WORD + " FROM candidates GROUP BY " + WORD
+        + " ORDER BY sum(" + COUNT + ") DESC, " + WORD + " LIMIT " + TREND_WORDS + ")"
+        + " SELECT w.s AS " + WINDOW_START + ", c." + WORD + ", c." + COUNT + " FROM windows w"
+        + " JOIN " + t + " c ON c." + WINDOW_START + " = w.s AND c." + WINDOW_END + " = w.e"
+        + " AND c." + WORD + " IN (SELECT " + WORD + " FROM top)"
+        + " ORDER BY w.s, c." + WORD;
   }
 
-  /** {@code SELECT lang, posts}: posts per language, most first. */
+  /** {@code SELECT lang, posts}: posts per language among the newest posts, most first. */
   public static String languagesSql() {
-    return "SELECT coalesce(lang, 'und') AS lang, count(*) AS posts FROM " + TWEETS
-        + " GROUP BY coalesce(lang, 'und') ORDER BY posts DESC, lang LIMIT 100";
+    return "SELECT coalesce(" + LANG + ", 'und') AS lang, count(*) AS posts FROM (SELECT " + LANG
+        + " FROM " + TWEETS + " ORDER BY " + EVENT_TIME + " DESC LIMIT " + LANGUAGE_SAMPLE
+        + ") newest GROUP BY 1 ORDER BY posts DESC, lang LIMIT 100";
   }
 
   private static String filters(View view) {
     List<String> filters = new ArrayList<>();
     if (view.hideStopWords()) {
-      filters.add("lower(word) NOT IN (" + StopWords.WORDS.stream().sorted()
+      filters.add("lower(" + WORD + ") NOT IN (" + StopWords.WORDS.stream().sorted()
           .map(DashboardData::literal).collect(Collectors.joining(", ")) + ")");
     }
     if (view.hashtagsOnly()) {
-      filters.add("word LIKE '#%'");
+      filters.add(WORD + " LIKE '#%'");
     }
     return String.join(" AND ", filters);
   }
@@ -164,14 +186,14 @@ public final class DashboardData {
     return filters.isEmpty() ? "" : " WHERE " + filters;
   }
 
-  /** A Spark SQL string literal: backslash is an escape there, so both it and ' are escaped. */
+  /** A PostgreSQL string literal: standard strings, where only ' needs doubling. */
   static String literal(String value) {
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    return "'" + value.replace("'", "''") + "'";
   }
 
   private Map<String, Object> panel(String sql) {
     try {
-      return table(service.sql(sql));
+      return Json.table(service.sql(sql));
     } catch (QueryRejectedException e) {
       return Map.of("error", e.getMessage());
     } catch (RuntimeException e) {
@@ -199,56 +221,5 @@ public final class DashboardData {
     Map<String, Object> folded = new LinkedHashMap<>(panel);
     folded.put("rows", kept);
     return folded;
-  }
-
-  /** A result as the JSON the API returns. */
-  public static Map<String, Object> table(TableResult result) {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("columns", result.columns());
-    json.put("rows", result.rows());
-    json.put("truncated", result.truncated());
-    return json;
-  }
-
-  /** Query statuses as JSON; NaN and infinite rates (Spark's before any input) become null. */
-  public static List<Map<String, Object>> queries(List<QueryStatus> statuses) {
-    List<Map<String, Object>> json = new ArrayList<>();
-    for (QueryStatus status : statuses) {
-      Map<String, Object> query = new LinkedHashMap<>();
-      query.put("name", status.name());
-      query.put("status", status.status());
-      query.put("error", status.error());
-      query.put("lastProgress", progress(status.lastProgress()));
-      List<Map<String, Object>> recent = new ArrayList<>();
-      if (status.recentProgress() != null) {
-        for (Progress p : status.recentProgress()) {
-          recent.add(progress(p));
-        }
-      }
-      query.put("recentProgress", recent);
-      query.put("malformedTotal", status.malformedTotal());
-      json.add(query);
-    }
-    return json;
-  }
-
-  private static Map<String, Object> progress(Progress p) {
-    if (p == null) {
-      return null;
-    }
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("batchId", p.batchId());
-    json.put("timestamp", p.timestamp());
-    json.put("inputRows", p.inputRows());
-    json.put("inputRowsPerSecond", finite(p.inputRowsPerSecond()));
-    json.put("processedRowsPerSecond", finite(p.processedRowsPerSecond()));
-    json.put("batchDurationMs", p.batchDurationMs());
-    json.put("malformed", p.malformed());
-    json.put("consumerLag", p.consumerLag());
-    return json;
-  }
-
-  private static Double finite(double value) {
-    return Double.isFinite(value) ? value : null;
   }
 }

@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code GET /api/sql?q=SELECT...} -> {@code {"columns":[..],"rows":[[..]],"truncated":b}};
- *       400 {@code {"error":msg}} for a rejected or missing query, 500 with a one-line message
- *       for anything else.
+ *       400 {@code {"error":msg}} for a rejected, failed or missing query, 503 when the store
+ *       cannot answer now, 500 with a one-line message for anything else.
  *   <li>{@code GET /api/queries} -> one object per streaming query (see {@link DashboardData}).
  *   <li>{@code GET /api/health} -> {@code {"status":"ok","startedAt":..,"uptimeSeconds":..}}.
  *   <li>{@code GET /api/snapshot?top=10&stopwords=hide&hashtags=all} -> everything the page
@@ -118,7 +118,7 @@ public final class HttpServer implements AutoCloseable {
     // Bad view parameters get a 400 before the event stream starts.
     javalin.before("/api/events", ctx -> view(ctx));
     javalin.get("/api/sql", this::sql);
-    javalin.get("/api/queries", ctx -> ctx.json(DashboardData.queries(service.queries())));
+    javalin.get("/api/queries", ctx -> ctx.json(Json.queries(service.queries())));
     javalin.get("/api/health", ctx -> ctx.json(health()));
     javalin.get("/api/snapshot", ctx -> ctx.json(snapshot(view(ctx))));
     javalin.sse("/api/events", this::subscribe);
@@ -228,9 +228,11 @@ public final class HttpServer implements AutoCloseable {
     }
     try {
       TableResult result = service.sql(q);
-      ctx.json(DashboardData.table(result));
+      ctx.json(Json.table(result));
     } catch (QueryRejectedException e) {
       error(ctx, 400, e.getMessage());
+    } catch (QueryService.StoreBusyException e) {
+      error(ctx, 503, e.getMessage());
     }
   }
 

@@ -17,8 +17,10 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.trendstream.broker.EmbeddedKafkaBroker;
 import io.trendstream.broker.KafkaTestClients;
-import io.trendstream.pipeline.LiveTables;
-import io.trendstream.pipeline.SparkQueryService;
+import io.trendstream.pipeline.StoreSink;
+import io.trendstream.serve.StoreQueryService;
+import io.trendstream.store.LiveStore;
+import io.trendstream.testing.TestStore;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.pipeline.StreamingJob;
 import io.trendstream.pipeline.Tokenizer;
@@ -286,12 +288,12 @@ class LiveSourcesEndToEndTest {
     config.topic = topic;
     config.dataDir = dir.resolve("spark");
     config.queryNamePrefix = SparkTestSupport.unique("live_e2e");
-    LiveTables tables = new LiveTables();
+    LiveStore store = TestStore.fresh("live_e2e");
     try (StreamingJob job = new StreamingJob(spark(), config, StreamingJob.kafka(config),
-        tables)) {
+        new StoreSink(store))) {
       job.start();
-      SparkQueryService sql =
-          new SparkQueryService(spark(), tables, job::queries, 100_000, Duration.ofSeconds(30));
+      StoreQueryService sql =
+          new StoreQueryService(store.readers(), 100_000, Duration.ofSeconds(30), List::of);
       long tokens = expectedCounts(texts).values().stream().mapToLong(Long::longValue).sum();
       Await.until(tokens + " tokens in word_counts", WAIT, () -> {
         Object sum = query(sql, "SELECT sum(count) FROM word_counts").rows().get(0).get(0);
@@ -302,7 +304,7 @@ class LiveSourcesEndToEndTest {
     }
   }
 
-  private static TableResult query(SparkQueryService sql, String q) {
+  private static TableResult query(StoreQueryService sql, String q) {
     try {
       return sql.sql(q);
     } catch (Exception e) {

@@ -9,9 +9,12 @@ import io.trendstream.post.TwitterTime;
 import io.trendstream.produce.PostProducer;
 import io.trendstream.produce.ProducerSettings;
 import io.trendstream.serve.QueryService.TableResult;
+import io.trendstream.serve.StoreQueryService;
+import io.trendstream.store.LiveStore;
 import io.trendstream.source.SyntheticSource;
 import io.trendstream.testing.Await;
 import io.trendstream.testing.SparkTestSupport;
+import io.trendstream.testing.TestStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,17 +63,23 @@ class KafkaPipelineTest {
 
     produce(topic, 150);
     Map<String, Long> expected = wordCounts(posts.subList(0, 150));
-    try (Running first = new Running(config)) {
+    LiveStore store = TestStore.fresh("kafka_pipeline");
+    try (Running first = new Running(config, store)) {
       first.awaitTokens(total(expected));
       assertThat(first.wordCounts()).isEqualTo(expected);
+    }
+    // The live tables outlive the job: a restarted API serves them before any new batch.
+    try (Running stopped = new Running(null, store)) {
+      assertThat(stopped.wordCounts()).isEqualTo(expected);
     }
 
     produce(topic, 300);  // the same seed: posts 0..149 again are not re-sent, see below
     expected = wordCounts(posts);
-    try (Running second = new Running(config)) {
+    try (Running second = new Running(config, store)) {
       second.awaitTokens(total(expected));
       assertThat(second.wordCounts()).isEqualTo(expected);
-      assertThat(second.windowedCounts()).isEqualTo(windowed(posts.subList(150, 300)));
+      // Every window of both runs: the store holds what the checkpoint holds.
+      assertThat(second.windowedCounts()).isEqualTo(windowed(posts));
     }
   }
 
@@ -84,7 +93,8 @@ class KafkaPipelineTest {
     config.dataDir = dir.resolve("loss");
     config.queryNamePrefix = SparkTestSupport.unique("loss");
     sendTexts(topic, "one two", "three", "four");
-    try (Running first = new Running(config)) {
+    LiveStore store = TestStore.fresh("kafka_loss");
+    try (Running first = new Running(config, store)) {
       first.awaitTokens(4);
     }
     // The topic is deleted and recreated: the checkpoint's offset 3 no longer exists.
@@ -102,7 +112,7 @@ class KafkaPipelineTest {
       }
     });
     sendTexts(topic, "five");
-    try (Running second = new Running(config)) {
+    try (Running second = new Running(config, store)) {
       var q = second.job.queries().get(1);
       Await.until("the query to fail", WAIT, () -> !q.isActive());
       String message = QueryFailures.explain(
@@ -112,7 +122,7 @@ class KafkaPipelineTest {
     }
     // Told to go on, Spark skips the gap (its offsets are ahead of the new topic) and runs on.
     config.failOnDataLoss = false;
-    try (Running third = new Running(config)) {
+    try (Running third = new Running(config, store)) {
       for (var q : third.job.queries()) {
         q.processAllAvailable();
         assertThat(q.isActive()).isTrue();
@@ -214,16 +224,22 @@ class KafkaPipelineTest {
     return counts.values().stream().mapToLong(Long::longValue).sum();
   }
 
-  /** The job reading the test topic into fresh live tables (as after a process restart). */
+  /**
+   * The job reading the test topic into the store (a new job: as after a process restart), and
+   * the SQL API over it; with a null config only the API, as before the job's first batch.
+   */
   private static final class Running implements AutoCloseable {
     final StreamingJob job;
-    final SparkQueryService sql;
+    final StoreQueryService sql;
 
-    Running(StreamConfig config) throws Exception {
-      LiveTables tables = new LiveTables();
-      job = new StreamingJob(spark(), config, StreamingJob.kafka(config), tables);
-      job.start();
-      sql = new SparkQueryService(spark(), tables, job::queries, 100_000, Duration.ofSeconds(30));
+    Running(StreamConfig config, LiveStore store) throws Exception {
+      job = config == null
+          ? null
+          : new StreamingJob(spark(), config, StreamingJob.kafka(config), new StoreSink(store));
+      if (job != null) {
+        job.start();
+      }
+      sql = new StoreQueryService(store.readers(), 100_000, Duration.ofSeconds(30), List::of);
     }
 
     void awaitTokens(long tokens) {
@@ -263,7 +279,9 @@ class KafkaPipelineTest {
 
     @Override
     public void close() {
-      job.close();
+      if (job != null) {
+        job.close();
+      }
     }
   }
 }

@@ -5,9 +5,12 @@ import static io.trendstream.testing.SparkTestSupport.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trendstream.pipeline.TrendQueries.EventTime;
-import io.trendstream.serve.QueryService.QueryStatus;
+import io.trendstream.pipeline.JobStatus.QueryStatus;
+import io.trendstream.serve.StoreQueryService;
+import io.trendstream.store.LiveStore;
 import io.trendstream.testing.Await;
 import io.trendstream.testing.SparkTestSupport;
+import io.trendstream.testing.TestStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -157,13 +160,13 @@ class MalformedInputTest {
     MemoryStream<Tuple2<byte[], Instant>> in = MemoryStream.apply(
         Encoders.tuple(Encoders.BINARY(), Encoders.INSTANT()), spark());
     StreamConfig config = SparkTestSupport.memoryJobConfig(dir, "malformed");
-    LiveTables tables = new LiveTables();
+    LiveStore store = TestStore.fresh("malformed");
     StreamingJob job = new StreamingJob(
-        spark(), config, s -> in.toDF().toDF("value", "timestamp"), tables);
+        spark(), config, s -> in.toDF().toDF("value", "timestamp"), new StoreSink(store));
     try (job) {
       job.start();
-      SparkQueryService service = new SparkQueryService(
-          spark(), tables, job, 100, Duration.ofSeconds(20));
+      StoreQueryService service = new StoreQueryService(
+          store.readers(), 100, Duration.ofSeconds(20), new JobStatus(job)::queries);
       add(in, List.of(post(1, T0, "a b"), "junk", "{\"text\":7}"));
       awaitProcessed(job);
       add(in, List.of(post(2, T0, "c"), "{", post(3, T0, "d"), "more junk", "[]"));
@@ -199,7 +202,7 @@ class MalformedInputTest {
     }
   }
 
-  private static QueryStatus status(SparkQueryService service, String name) {
+  private static QueryStatus status(StoreQueryService service, String name) {
     return service.queries().stream()
         .filter(s -> s.name().equals(name))
         .findFirst()

@@ -60,7 +60,7 @@ class SchedulingTest {
     config.sinks.add(new ParquetPostSink(dataDir.resolve("parquet")));
     Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
     try (StreamingJob job = new StreamingJob(spark(), config, s -> in.records(),
-        new LiveTables())) {
+        ResultSink.memory())) {
       job.start();
       in.add(List.of(post(1, t0, "kafka spark"), post(2, t0, "spark")), t0);
       for (StreamingQuery q : job.queries()) {

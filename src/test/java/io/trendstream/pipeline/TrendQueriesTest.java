@@ -120,7 +120,7 @@ class TrendQueriesTest {
     q.processAllAvailable();
     in.add(List.of(post(4, Instant.parse("2018-03-13T10:03:00Z"), "kafka late")), T0);
     q.processAllAvailable();
-    long dropped = SparkQueryService.lateRows(q.lastProgress());
+    long dropped = JobStatus.lateRows(q.lastProgress());
     q.stop();
 
     List<String> rows = spark().table(name).collectAsList().stream()

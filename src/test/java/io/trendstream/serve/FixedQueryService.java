@@ -1,5 +1,7 @@
 package io.trendstream.serve;
 
+import io.trendstream.pipeline.JobStatus.Progress;
+import io.trendstream.pipeline.JobStatus.QueryStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

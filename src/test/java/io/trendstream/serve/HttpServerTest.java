@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.trendstream.serve.QueryService.Progress;
-import io.trendstream.serve.QueryService.QueryStatus;
+import io.trendstream.pipeline.JobStatus.Progress;
+import io.trendstream.pipeline.JobStatus.QueryStatus;
 import io.trendstream.serve.QueryService.TableResult;
 import java.io.BufferedReader;
 import java.io.InputStream;

@@ -5,15 +5,18 @@ import static io.trendstream.testing.SparkTestSupport.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trendstream.broker.EmbeddedKafkaBroker;
-import io.trendstream.pipeline.LiveTables;
-import io.trendstream.pipeline.SparkQueryService;
+import io.trendstream.pipeline.JobStatus;
+import io.trendstream.pipeline.StoreSink;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.pipeline.StreamingJob;
 import io.trendstream.pipeline.TrendQueries;
 import io.trendstream.post.Post;
 import io.trendstream.post.TwitterTime;
-import io.trendstream.serve.QueryService.QueryStatus;
+import io.trendstream.pipeline.JobStatus.QueryStatus;
+import io.trendstream.serve.StoreQueryService;
+import io.trendstream.store.LiveStore;
 import io.trendstream.testing.Await;
+import io.trendstream.testing.TestStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -143,12 +146,12 @@ class DeadLetterTest {
     }
     assertThat(expected).hasSize(bads.size());
 
-    LiveTables tables = new LiveTables();
+    LiveStore store = TestStore.fresh("dead_letters");
     try (StreamingJob job = new StreamingJob(spark(), config, StreamingJob.kafka(config),
-        tables)) {
+        new StoreSink(store))) {
       job.start();
-      SparkQueryService service = new SparkQueryService(
-          spark(), tables, job, 100_000, Duration.ofSeconds(30));
+      StoreQueryService service = new StoreQueryService(
+          store.readers(), 100_000, Duration.ofSeconds(30), new JobStatus(job)::queries);
       assertThat(job.queries()).extracting(StreamingQuery::name)
           .contains(config.queryNamePrefix + DeadLetterSink.QUERY);
       for (StreamingQuery q : job.queries()) {
@@ -189,7 +192,7 @@ class DeadLetterTest {
     }
   }
 
-  private static QueryStatus status(SparkQueryService service, String name) {
+  private static QueryStatus status(StoreQueryService service, String name) {
     return service.queries().stream()
         .filter(s -> s.name().equals(name))
         .findFirst()

@@ -1,0 +1,87 @@
+package io.trendstream.pipeline;
+
+import io.trendstream.store.CopyText;
+import io.trendstream.store.LiveStore;
+import io.trendstream.store.StoreTables;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.streaming.DataStreamWriter;
+import org.apache.spark.sql.streaming.StreamingQuery;
+
+/**
+ * The live tables' {@link ResultSink}: each micro-batch of {@code tweets} (append),
+ * {@code word_counts} and {@code windowed_word_counts} (update: only the keys that changed)
+ * goes into the {@link LiveStore} through {@code foreachBatch}, one transaction per batch.
+ *
+ * <p>The tasks that computed a batch also encode it as COPY text, a chunk per partition, so the
+ * driver only forwards bytes to the server: no per-row objects on the driver, and on a cluster
+ * the executors do the formatting.
+ */
+public final class StoreSink implements ResultSink {
+  /** Spark's local property holding the streaming query's id on the batch's thread. */
+  private static final String QUERY_ID_PROPERTY = "sql.streaming.queryId";
+
+  private final LiveStore store;
+
+  public StoreSink(LiveStore store) {
+    this.store = store;
+  }
+
+  @Override
+  public StreamingQuery start(String table, Dataset<Row> result, DataStreamWriter<Row> writer)
+      throws TimeoutException {
+    List<String> expected = columns(table);
+    if (!Arrays.asList(result.columns()).equals(expected)) {
+      throw new IllegalArgumentException("the " + table + " query yields "
+          + Arrays.toString(result.columns()) + ", the store's table has " + expected);
+    }
+    VoidFunction2<Dataset<Row>, Long> handler = (batch, id) -> {
+      String queryId = batch.sparkSession().sparkContext().getLocalProperty(QUERY_ID_PROPERTY);
+      store.write(table, queryId == null ? "" : queryId, id, new LiveStore.Batch() {
+        @Override
+        public List<byte[]> copyText() {
+          return batch.mapPartitions(ENCODE, Encoders.BINARY()).collectAsList();
+        }
+
+        @Override
+        public void skipped() {
+          // Still run the plan, as Spark does for any replayed batch: its state and metrics.
+          batch.write().format("noop").mode("overwrite").save();
+        }
+      });
+    };
+    return writer.foreachBatch(handler).start();
+  }
+
+  private static final MapPartitionsFunction<Row, byte[]> ENCODE = rows -> CopyText.encode(
+      rows, StoreSink::fields).iterator();
+
+  private static Object[] fields(Row r) {
+    Object[] values = new Object[r.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = r.get(i);
+    }
+    return values;
+  }
+
+  /** The store's columns of each live table, which the query's output must match in order. */
+  static List<String> columns(String table) {
+    switch (table) {
+      case StoreTables.TWEETS:
+        return StoreTables.TWEET_COLUMNS;
+      case StoreTables.WORD_COUNTS:
+        return List.of(StoreTables.WORD, StoreTables.COUNT);
+      case StoreTables.WINDOWED_WORD_COUNTS:
+        return List.of(StoreTables.WINDOW_START, StoreTables.WINDOW_END, StoreTables.WORD,
+            StoreTables.COUNT);
+      default:
+        throw new IllegalArgumentException("no live table named " + table);
+    }
+  }
+}

@@ -1,0 +1,313 @@
+package io.trendstream.store;
+
+import static io.trendstream.store.StoreTables.BATCHES;
+import static io.trendstream.store.StoreTables.READER_ROLE;
+import static io.trendstream.store.StoreTables.TWEETS;
+import static io.trendstream.store.StoreTables.WINDOWED_WORD_COUNTS;
+import static io.trendstream.store.StoreTables.WORD_COUNTS;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The serving store: a PostgreSQL database holding the live tables ({@link StoreTables}). The
+ * streaming job writes each micro-batch through {@link #write} in one transaction together with
+ * the batch's id, so a batch Spark replays after a crash is skipped and the tables always equal
+ * the checkpointed state; the SQL API reads through {@link #readers()}, connections of the
+ * read-only role {@link StoreTables#READER_ROLE}.
+ *
+ * <p>Input of {@link #write}: the batch's rows as COPY text ({@link CopyText}) in the table's
+ * column order. Counts are the current counts of the keys that changed (Spark's update mode),
+ * upserted by key; posts are appended. Cost per batch grows with the rows that changed, not with
+ * the size of the tables.
+ */
+public final class LiveStore implements AutoCloseable {
+  /** The rows of one micro-batch, produced only when the batch is applied (not a replay). */
+  public interface Batch {
+    /** The rows as COPY text chunks, in the table's column order. */
+    List<byte[]> copyText() throws Exception;
+
+    /** Called instead of {@link #copyText} for a batch that was applied before. */
+    void skipped() throws Exception;
+  }
+
+  /** How often the post cap is enforced: counting the table is not free. */
+  static final Duration CAP_CHECK_EVERY = Duration.ofSeconds(60);
+
+  private static final Logger LOG = LoggerFactory.getLogger(LiveStore.class);
+  private static final String LAST_BATCH =
+      "SELECT query_id, batch_id FROM " + BATCHES + " WHERE query_name = ? FOR UPDATE";
+  private static final String RECORD_BATCH = "INSERT INTO " + BATCHES
+      + " (query_name, query_id, batch_id) VALUES (?, ?, ?) ON CONFLICT (query_name)"
+      + " DO UPDATE SET query_id = EXCLUDED.query_id, batch_id = EXCLUDED.batch_id,"
+      + " committed_at = now()";
+
+  private final String description;
+  private final StoreSettings settings;
+  private final HikariDataSource writers;
+  private final HikariDataSource readers;
+  private final Map<String, Long> lastCapCheck = new ConcurrentHashMap<>();
+
+  /**
+   * @param url the writer's JDBC URL (owner of the tables; creates the reader role if it may)
+   * @param readerUrl JDBC URL that logs in as {@link StoreTables#READER_ROLE}
+   */
+  public LiveStore(String url, String readerUrl, StoreSettings settings) {
+    if (!url.startsWith("jdbc:postgresql:") || !readerUrl.startsWith("jdbc:postgresql:")) {
+      throw new IllegalArgumentException("the store must be PostgreSQL: expected "
+          + "jdbc:postgresql://HOST[:PORT]/DATABASE?user=…&password=…, got " + masked(url));
+    }
+    this.description = masked(url);
+    this.settings = settings;
+    this.writers = pool("trendstream-writer", url, 4, Duration.ofSeconds(30), false);
+    this.readers = pool("trendstream-reader", readerUrl, settings.readers(),
+        settings.sqlTimeout(), true);
+  }
+
+  private static HikariDataSource pool(
+      String name, String url, int size, Duration wait, boolean readOnly) {
+    HikariConfig c = new HikariConfig();
+    c.setPoolName(name);
+    c.setJdbcUrl(url);
+    c.setMaximumPoolSize(size);
+    c.setMinimumIdle(0);
+    c.setConnectionTimeout(Math.max(250, wait.toMillis()));
+    // Connect lazily: prepare() reports an unreachable server in one line.
+    c.setInitializationFailTimeout(-1);
+    if (readOnly) {
+      // Each request is its own READ ONLY transaction, rolled back after: whatever a query sets
+      // with set_config() is undone before the connection serves the next one.
+      c.setAutoCommit(false);
+      c.setReadOnly(true);
+    }
+    return new HikariDataSource(c);
+  }
+
+  /** The URL with its password masked, fit for logs and messages. */
+  public static String masked(String url) {
+    return url.replaceAll("(?i)(password=)[^&]*", "$1***");
+  }
+
+  public String describe() {
+    return description;
+  }
+
+  public StoreSettings settings() {
+    return settings;
+  }
+
+  /**
+   * Creates the tables, indexes and the read-only role if missing.
+   *
+   * @throws StoreUnavailableException with one line when the server cannot be reached or
+   *     refuses
+   */
+  public void prepare() {
+    try (Connection c = writers.getConnection(); Statement s = c.createStatement()) {
+      for (String ddl : StoreTables.DDL) {
+        s.execute(ddl);
+      }
+      prepareReader(c, s);
+    } catch (SQLException e) {
+      throw new StoreUnavailableException("cannot prepare the store at " + description + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The reader may SELECT the live tables and nothing else: no superuser, no role memberships
+   * (so no pg_read_server_files or pg_execute_server_program), read-only transactions, a
+   * statement timeout the server enforces, and no CREATE in the public schema.
+   */
+  private void prepareReader(Connection c, Statement s) throws SQLException {
+    boolean exists;
+    try (ResultSet rs = s.executeQuery(
+        "SELECT 1 FROM pg_roles WHERE rolname = '" + READER_ROLE + "'")) {
+      exists = rs.next();
+    }
+    if (!exists) {
+      s.execute("CREATE ROLE " + READER_ROLE
+          + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION");
+    }
+    String tables = String.join(", ", StoreTables.LIVE);
+    s.execute("GRANT USAGE ON SCHEMA public TO " + READER_ROLE);
+    s.execute("GRANT SELECT ON " + tables + " TO " + READER_ROLE);
+    String timeout = settings.sqlTimeout().toMillis() + "ms";
+    bestEffort(c, "ALTER ROLE " + READER_ROLE + " SET default_transaction_read_only = on");
+    bestEffort(c, "ALTER ROLE " + READER_ROLE + " SET statement_timeout = '" + timeout + "'");
+    bestEffort(c, "ALTER ROLE " + READER_ROLE + " SET idle_in_transaction_session_timeout = '"
+        + timeout + "'");
+    // Superuser-only settings: a huge sort or hash spills at most this much to disk.
+    bestEffort(c, "ALTER ROLE " + READER_ROLE + " SET temp_file_limit = '1GB'");
+    bestEffort(c, "REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+  }
+
+  /** A step an unprivileged owner of an external database may not be allowed: noted, skipped. */
+  private void bestEffort(Connection c, String sql) {
+    try (Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      LOG.warn("store: '{}' refused ({}); set it up by hand for a locked-down reader", sql,
+          e.getMessage());
+    }
+  }
+
+  /** Connections of the read-only role: autocommit off, read-only, for one statement each. */
+  public DataSource readers() {
+    return readers;
+  }
+
+  /**
+   * Applies one micro-batch of {@code table} in one transaction, unless the query already
+   * applied it. A batch of a query id the store has not seen (a new checkpoint) starts the table
+   * over, so the table always equals what the checkpoint holds.
+   *
+   * @return whether the batch was applied (false: a replay, skipped)
+   */
+  public boolean write(String table, String queryId, long batchId, Batch batch) throws Exception {
+    try (Connection c = writers.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        String lastQuery = null;
+        long lastBatch = -1;
+        try (PreparedStatement ps = c.prepareStatement(LAST_BATCH)) {
+          ps.setString(1, table);
+          try (ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+              lastQuery = rs.getString(1);
+              lastBatch = rs.getLong(2);
+            }
+          }
+        }
+        if (queryId.equals(lastQuery) && lastBatch >= batchId) {
+          c.rollback();
+          LOG.info("{}: batch {} was applied before (last {}), skipped", table, batchId,
+              lastBatch);
+          batch.skipped();
+          return false;
+        }
+        try (Statement s = c.createStatement()) {
+          if (!queryId.equals(lastQuery)) {
+            s.execute("TRUNCATE " + table);
+          }
+          apply(c, s, table, batch.copyText());
+        }
+        try (PreparedStatement ps = c.prepareStatement(RECORD_BATCH)) {
+          ps.setString(1, table);
+          ps.setString(2, queryId);
+          ps.setLong(3, batchId);
+          ps.executeUpdate();
+        }
+        c.commit();
+        return true;
+      } catch (Exception e) {
+        c.rollback();
+        throw e;
+      }
+    }
+  }
+
+  private void apply(Connection c, Statement s, String table, List<byte[]> rows)
+      throws SQLException {
+    switch (table) {
+      case TWEETS -> {
+        copy(c, "COPY " + TWEETS + " (" + String.join(", ", StoreTables.TWEET_COLUMNS)
+            + ") FROM STDIN", rows);
+        evictPosts(s);
+      }
+      case WORD_COUNTS -> upsert(c, s, WORD_COUNTS, "word TEXT, count BIGINT", "word", rows);
+      case WINDOWED_WORD_COUNTS -> {
+        upsert(c, s, WINDOWED_WORD_COUNTS,
+            "window_start TIMESTAMPTZ, window_end TIMESTAMPTZ, word TEXT, count BIGINT",
+            "window_start, window_end, word", rows);
+        // Relative to the newest window (or now, for a clock far ahead), as the posts are.
+        s.execute("DELETE FROM " + WINDOWED_WORD_COUNTS + " WHERE window_start < least("
+            + "(SELECT max(window_start) FROM " + WINDOWED_WORD_COUNTS + "), now()) - interval '"
+            + settings.windowRetention().toSeconds() + " seconds'");
+      }
+      default -> throw new IllegalArgumentException("no live table named " + table);
+    }
+  }
+
+  /**
+   * COPY into a temporary table of the connection, then one INSERT ... ON CONFLICT: COPY is the
+   * fastest way in, and the upsert then runs as one set operation inside the server.
+   */
+  private static void upsert(Connection c, Statement s, String table, String columns,
+      String key, List<byte[]> rows) throws SQLException {
+    String stage = "stage_" + table;
+    s.execute("CREATE TEMP TABLE IF NOT EXISTS " + stage + " (" + columns
+        + ") ON COMMIT DELETE ROWS");
+    copy(c, "COPY " + stage + " FROM STDIN", rows);
+    s.execute("INSERT INTO " + table + " SELECT * FROM " + stage
+        + " ON CONFLICT (" + key + ") DO UPDATE SET count = EXCLUDED.count");
+  }
+
+  private static void copy(Connection c, String sql, List<byte[]> chunks) throws SQLException {
+    CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
+    try {
+      for (byte[] chunk : chunks) {
+        in.writeToCopy(chunk, 0, chunk.length);
+      }
+      in.endCopy();
+    } finally {
+      if (in.isActive()) {
+        in.cancelCopy();
+      }
+    }
+  }
+
+  /**
+   * Posts older than the retention before the newest post (or now, for a clock far ahead) go;
+   * every {@link #CAP_CHECK_EVERY} the table is also cut to its newest {@code retainPosts}.
+   */
+  private void evictPosts(Statement s) throws SQLException {
+    s.execute("DELETE FROM " + TWEETS + " WHERE event_time < least((SELECT max(event_time) FROM "
+        + TWEETS + "), now()) - interval '" + settings.retain().toSeconds() + " seconds'");
+    long now = System.nanoTime();
+    Long last = lastCapCheck.get(TWEETS);
+    if (last != null && now - last < CAP_CHECK_EVERY.toNanos()) {
+      return;
+    }
+    lastCapCheck.put(TWEETS, now);
+    s.execute("DELETE FROM " + TWEETS + " WHERE event_time < (SELECT event_time FROM " + TWEETS
+        + " ORDER BY event_time DESC OFFSET " + settings.retainPosts() + " LIMIT 1)");
+  }
+
+  /** The {@code n} most frequent words now, for status lines: (word, count). */
+  public List<Map.Entry<String, Long>> topWords(int n) throws SQLException {
+    List<Map.Entry<String, Long>> top = new ArrayList<>();
+    try (Connection c = writers.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT word, count FROM " + WORD_COUNTS
+            + " ORDER BY count DESC, word LIMIT ?")) {
+      ps.setInt(1, n);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          top.add(Map.entry(rs.getString(1), rs.getLong(2)));
+        }
+      }
+    }
+    return top;
+  }
+
+  @Override
+  public void close() {
+    readers.close();
+    writers.close();
+  }
+}
