@@ -104,6 +104,9 @@ final class PipelineRunner {
    * to first counts about 2 s shorter).
    */
   static CompletableFuture<SparkSession> startSpark(Lifecycle life, StreamOptions opts) {
+    // Logging set up here, once: the start-up threads would race to initialise SLF4J, and a
+    // logger made during that gets SLF4J's "substitute loggers" warning.
+    org.slf4j.LoggerFactory.getILoggerFactory();
     CompletableFuture<SparkSession> spark = new CompletableFuture<>();
     // A plain thread, not the common pool: it inherits the context class loader, which
     // spark-submit sets to the one that holds the application jar.

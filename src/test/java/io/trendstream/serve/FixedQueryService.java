@@ -20,7 +20,7 @@ public final class FixedQueryService implements QueryService {
   /** A statement containing this is rejected with {@link #REJECTION}. */
   public static final String REJECTED = "NOSUCHTABLE";
   public static final String REJECTION =
-      "[TABLE_OR_VIEW_NOT_FOUND] The table `nosuchtable` cannot be found.";
+      "ERROR: relation \"nosuchtable\" does not exist";
   /** A statement containing this fails the way a pipeline bug would. */
   public static final String BROKEN = "BROKEN";
 
@@ -100,7 +100,7 @@ public final class FixedQueryService implements QueryService {
                 List.of("2024-05-01T10:01:00Z", "spark", 22L),
                 List.of("2024-05-01T10:02:00Z", "#kafka", 30L),
                 List.of("2024-05-01T10:02:00Z", "spark", 21L))))
-        .table("FROM tweets GROUP BY", result(List.of("lang", "posts"),
+        .table("FROM tweets ORDER BY event_time", result(List.of("lang", "posts"),
             List.of(List.of("en", 700L), List.of("es", 200L), List.of("ja", 100L))))
         .table("word LIKE '#%'", result(List.of("word", "count"),
             List.of(List.of("#kafka", 40L), List.of("#spark", 12L))))
@@ -157,7 +157,7 @@ public final class FixedQueryService implements QueryService {
     return new FixedQueryService()
         .table("FROM windowed_word_counts", result(List.of("window_start", "word", "count"),
             windows))
-        .table("FROM tweets GROUP BY", result(List.of("lang", "posts"), langs))
+        .table("FROM tweets ORDER BY event_time", result(List.of("lang", "posts"), langs))
         .table("word LIKE '#%'", result(List.of("word", "count"), tags))
         .table("FROM word_counts WHERE lower", result(List.of("word", "count"), content))
         .table("FROM word_counts", result(List.of("word", "count"), words))

@@ -192,7 +192,7 @@ class HttpServerTest {
     assertThat(tags.get("topWords").get("rows").get(0).get(0).asText()).isEqualTo("#kafka");
 
     get("/api/snapshot?top=7");
-    assertThat(service.seen()).anyMatch(q -> q.startsWith("SELECT word, `count` FROM word_counts")
+    assertThat(service.seen()).anyMatch(q -> q.startsWith("SELECT word, count FROM word_counts")
         && q.endsWith("LIMIT 7"));
   }
 
@@ -210,7 +210,7 @@ class HttpServerTest {
   @Test
   void panelWithoutItsTableShowsAnErrorAndTheRestStillShows() throws Exception {
     FixedQueryService partial = new FixedQueryService()
-        .table("FROM tweets GROUP BY", FixedQueryService.result(
+        .table("FROM tweets ORDER BY event_time", FixedQueryService.result(
             List.of("lang", "posts"), List.of(List.of("en", 1L))));
     try (HttpServer other = new HttpServer(partial, "127.0.0.1", 0).start()) {
       HttpResponse<String> res = CLIENT.send(HttpRequest.newBuilder(
@@ -229,7 +229,7 @@ class HttpServerTest {
       rows.add(List.of("l" + i, 100L - i));
     }
     FixedQueryService many = new FixedQueryService()
-        .table("FROM tweets GROUP BY", FixedQueryService.result(List.of("lang", "posts"), rows));
+        .table("FROM tweets ORDER BY event_time", FixedQueryService.result(List.of("lang", "posts"), rows));
     try (HttpServer other = new HttpServer(many, "127.0.0.1", 0).start()) {
       JsonNode languages = JSON.readTree(CLIENT.send(HttpRequest.newBuilder(
           URI.create(other.url() + "api/snapshot")).build(),
