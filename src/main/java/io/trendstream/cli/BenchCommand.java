@@ -4,6 +4,7 @@ import io.trendstream.bench.Bench;
 import io.trendstream.bench.BenchReport;
 import io.trendstream.bench.BenchSettings;
 import io.trendstream.bench.Engine;
+import io.trendstream.common.UserError;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;

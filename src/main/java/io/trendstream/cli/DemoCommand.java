@@ -1,6 +1,7 @@
 package io.trendstream.cli;
 
 import io.trendstream.broker.EmbeddedKafkaBroker;
+import io.trendstream.common.UserError;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.produce.PostProducer;
 import io.trendstream.produce.ProducerSettings;

@@ -1,5 +1,6 @@
 package io.trendstream.cli;
 
+import io.trendstream.common.UserError;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;

@@ -1,5 +1,6 @@
 package io.trendstream.cli;
 
+import io.trendstream.common.UserError;
 import io.trendstream.pipeline.StreamConfig;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trendstream.broker.EmbeddedKafkaBroker;
 import io.trendstream.broker.KafkaTestClients;
-import io.trendstream.cli.UserError;
+import io.trendstream.common.UserError;
 import io.trendstream.post.Post;
 import io.trendstream.post.PostJson;
 import io.trendstream.source.JsonLinesSource;
