@@ -4,6 +4,7 @@ import io.trendstream.broker.EmbeddedKafkaBroker;
 import io.trendstream.pipeline.SparkSessions;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.pipeline.StreamingJob;
+import io.trendstream.pipeline.sink.DeadLetterSink;
 import io.trendstream.post.Post;
 import io.trendstream.produce.PostProducer;
 import io.trendstream.produce.ProducerSettings;
@@ -210,6 +211,8 @@ public final class Bench {
     c.topic = "bench-live-" + System.currentTimeMillis();
     c.dataDir = work.resolve("live");
     c.queryNamePrefix = "bench_live_";
+    // The live job as the CLI runs it, dead-letter query included.
+    c.sinks.add(new DeadLetterSink(DeadLetterSink.TOPIC));
     broker.createTopic(c.topic, settings.partitions(), (short) 1);
     step("latency: the live job at %,.0f posts/s for %d s after %d s of warm-up",
         settings.latencyRate(), settings.latencyDuration().toSeconds(),

@@ -4,6 +4,7 @@ import static io.trendstream.testing.SparkTestSupport.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trendstream.broker.EmbeddedKafkaBroker;
+import io.trendstream.pipeline.sink.DeadLetterSink;
 import io.trendstream.post.Post;
 import io.trendstream.post.TwitterTime;
 import io.trendstream.produce.PostProducer;
@@ -57,6 +58,7 @@ class KafkaPipelineTest {
     config.topic = topic;
     config.dataDir = dir.resolve("data");
     config.queryNamePrefix = SparkTestSupport.unique("kafka");
+    config.sinks.add(new DeadLetterSink(DeadLetterSink.TOPIC));  // as the CLI runs the job
 
     produce(topic, 150);
     Map<String, Long> expected = wordCounts(posts.subList(0, 150));
@@ -83,6 +85,7 @@ class KafkaPipelineTest {
     config.topic = topic;
     config.dataDir = dir.resolve("loss");
     config.queryNamePrefix = SparkTestSupport.unique("loss");
+    config.sinks.add(new DeadLetterSink(DeadLetterSink.TOPIC));  // as the CLI runs the job
     sendTexts(topic, "one two", "three", "four");
     try (Running first = new Running(config)) {
       first.awaitTokens(4);

@@ -8,6 +8,7 @@ import io.trendstream.pipeline.LiveTables;
 import io.trendstream.pipeline.SparkQueryService;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.pipeline.StreamingJob;
+import io.trendstream.pipeline.sink.DeadLetterSink;
 import io.trendstream.post.Post;
 import io.trendstream.post.TwitterTime;
 import io.trendstream.produce.PostProducer;
@@ -74,6 +75,7 @@ class PipelineDashboardTest {
     config.topic = topic;
     config.dataDir = dir.resolve("data");
     config.queryNamePrefix = SparkTestSupport.unique("dash");
+    config.sinks.add(new DeadLetterSink(DeadLetterSink.TOPIC));  // as the CLI's job has it
     LiveTables tables = new LiveTables();
     job = new StreamingJob(spark(), config, StreamingJob.kafka(config), tables);
     job.start();
