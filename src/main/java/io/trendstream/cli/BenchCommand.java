@@ -109,7 +109,7 @@ public final class BenchCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     BenchReport report;
     try {
-      report = new Bench(s, err).run();
+      report = new Bench(s, err, Main.class).run();
     } catch (Bench.CountMismatch e) {
       throw new UserError("benchmark failed: " + e.getMessage(), e);
     }
