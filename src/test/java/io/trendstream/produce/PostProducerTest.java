@@ -165,9 +165,11 @@ class PostProducerTest {
       port = s.getLocalPort();
     }
     String address = "127.0.0.1:" + port;
-    assertThatThrownBy(() -> PostProducer.checkBrokerAndTopic(address, "tweets"))
+    assertThatThrownBy(() -> new PostProducer(new ProducerSettings(address),
+        new SyntheticSource(1, START, 100), new PostProducer.Options("tweets", 0, 1), s -> { })
+        .run())
         .isInstanceOf(UserError.class)
-        .hasMessageStartingWith("cannot reach Kafka at " + address + " within 5 s");
+        .hasMessageStartingWith("cannot reach Kafka at " + address + " within 10 s");
   }
 
   @Test
