@@ -7,6 +7,7 @@ import io.trendstream.store.StoreSettings;
 import io.trendstream.pipeline.SparkSessions;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.pipeline.StreamingJob;
+import io.trendstream.pipeline.sink.DeadLetterSink;
 import io.trendstream.post.Post;
 import io.trendstream.produce.PostProducer;
 import io.trendstream.produce.ProducerSettings;
@@ -62,11 +63,17 @@ public final class Bench {
 
   private final BenchSettings settings;
   private final PrintWriter log;
+  private final Class<?> demoMain;
   private final long started = System.nanoTime();
 
-  public Bench(BenchSettings settings, PrintWriter log) {
+  /**
+   * @param demoMain the command line's entry point, which the cold-start phase launches as
+   *     {@code demoMain demo ...}; the CLI passes its own, as the bench cannot name it
+   */
+  public Bench(BenchSettings settings, PrintWriter log, Class<?> demoMain) {
     this.settings = settings;
     this.log = log;
+    this.demoMain = demoMain;
   }
 
   public BenchReport run() throws Exception {
@@ -213,6 +220,8 @@ public final class Bench {
     c.topic = "bench-live-" + System.currentTimeMillis();
     c.dataDir = work.resolve("live");
     c.queryNamePrefix = "bench_live_";
+    // The live job as the CLI runs it, dead-letter query included.
+    c.sinks.add(new DeadLetterSink(DeadLetterSink.TOPIC));
     broker.createTopic(c.topic, settings.partitions(), (short) 1);
     step("latency: the live job at %,.0f posts/s for %d s after %d s of warm-up",
         settings.latencyRate(), settings.latencyDuration().toSeconds(),
@@ -241,7 +250,8 @@ public final class Bench {
       throws Exception {
     step("cold start: bin/trendstream demo in a new JVM, fresh data dir, until word_counts "
         + "has rows");
-    report.coldStart = ColdStart.measure(work.resolve("cold"), settings.master(), sparkConf);
+    report.coldStart = ColdStart.measure(demoMain, work.resolve("cold"), settings.master(),
+        sparkConf);
     step("cold start: demo running after %.1f s, first non-empty word_counts after %.1f s",
         report.coldStart.readyS(), report.coldStart.firstCountsS());
   }

@@ -1,7 +1,5 @@
 package io.trendstream.bench;
 
-import io.trendstream.cli.Main;
-import io.trendstream.cli.StartupTraining;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -40,9 +38,14 @@ public final class ColdStart {
 
   private ColdStart() {}
 
-  /** Launches the demo, waits for its first counts, stops it. */
-  public static Result measure(Path dataDir, String master, Map<String, String> sparkConf)
-      throws IOException, InterruptedException {
+  /**
+   * Launches the demo, waits for its first counts, stops it.
+   *
+   * @param main the command line's entry point, run as {@code main demo ...}: passed in by the
+   *     CLI, which sits above the bench
+   */
+  public static Result measure(Class<?> main, Path dataDir, String master,
+      Map<String, String> sparkConf) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -53,7 +56,7 @@ public final class ColdStart {
         cmd.add(arg);
       }
     }
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName(),
         "demo", "--data-dir", dataDir.resolve("data").toString(), "--broker-port", "0",
         "--http-port", "0", "--master", master));
     sparkConf.forEach((k, v) -> cmd.addAll(List.of("--conf", k + "=" + v)));
@@ -75,7 +78,7 @@ public final class ColdStart {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
       while (System.nanoTime() < deadline && child.isAlive()) {
         String base = url.getNow(null);
-        if (counted.isDone() && base != null && StartupTraining.wordCountRows(http, base) > 0) {
+        if (counted.isDone() && base != null && DemoProbe.wordCountRows(http, base) > 0) {
           return new Result(ready.getNow(Double.NaN), counted.getNow(Double.NaN));
         }
         LockSupport.parkNanos(counted.isDone() ? 100_000_000L : 10_000_000L);

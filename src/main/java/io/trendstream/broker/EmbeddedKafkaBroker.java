@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -48,6 +49,10 @@ import org.slf4j.LoggerFactory;
  * {@link #bootstrapServers()} that any Kafka client or tool can use; records are whatever
  * clients write. Kafka's server classes are internal APIs, so this is the only class that touches
  * them.
+ *
+ * <p>Optionally ({@link #withSaslPlain}) a second listener that only lets in one user by
+ * SASL/PLAIN, the way a secured cluster does, for testing the clients' security settings; the
+ * PLAINTEXT listener stays, for the broker's own health check and for tests' fixtures.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
   /** Written and read back by {@link #start()} to prove the broker serves real traffic. */
@@ -58,6 +63,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static final String HOST = "127.0.0.1";
   private static final int NODE_ID = 1;
   private static final String CONTROLLER_LISTENER = "CONTROLLER";
+  private static final String SASL_LISTENER = "SASL_PLAINTEXT";
+  private static final String PLAIN_LOGIN_MODULE =
+      "org.apache.kafka.common.security.plain.PlainLoginModule";
   private static final String META_PROPERTIES = "meta.properties";
   /** After an unclean kill, log recovery made a start take ~12 s; leave plenty of margin. */
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
@@ -71,6 +79,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final IntSupplier freePorts;
   private int port;
   private KafkaRaftServer server;
+  /** The one user the SASL listener lets in; null: no SASL listener. */
+  private String saslUser;
+  private String saslPassword;
+  private int saslPort;
 
   /**
    * @param dataDir where the broker keeps its log (created if missing)
@@ -91,6 +103,52 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   /**
+   * Also opens a SASL_PLAINTEXT listener, mechanism PLAIN, on a free port, that accepts only
+   * {@code user} with {@code password} (a JAAS config built here: no file, no system
+   * property). Call before {@link #start()}.
+   *
+   * @throws IllegalArgumentException for a name or password JAAS could not quote
+   */
+  public synchronized EmbeddedKafkaBroker withSaslPlain(String user, String password) {
+    if (server != null) {
+      throw new IllegalStateException("withSaslPlain must be called before start()");
+    }
+    this.saslUser = jaasValue("user", user);
+    this.saslPassword = jaasValue("password", password);
+    return this;
+  }
+
+  /** {@code 127.0.0.1:PORT} of the SASL listener; valid after {@link #start()}. */
+  public String saslBootstrapServers() {
+    if (saslUser == null || saslPort == 0) {
+      throw new IllegalStateException("no SASL listener: call withSaslPlain before start()");
+    }
+    return HOST + ":" + saslPort;
+  }
+
+  /**
+   * Kafka client settings that log in at {@link #saslBootstrapServers()} as {@code user}:
+   * {@code security.protocol}, {@code sasl.mechanism}, {@code sasl.jaas.config}.
+   */
+  public static Map<String, String> saslPlainClientSettings(String user, String password) {
+    return Map.of(
+        "security.protocol", "SASL_PLAINTEXT",
+        "sasl.mechanism", "PLAIN",
+        "sasl.jaas.config", PLAIN_LOGIN_MODULE + " required username=\""
+            + jaasValue("user", user) + "\" password=\"" + jaasValue("password", password)
+            + "\";");
+  }
+
+  private static String jaasValue(String what, String value) {
+    if (value == null || value.isEmpty() || value.contains("\"") || value.contains("\\")
+        || value.contains(";")) {
+      throw new IllegalArgumentException("the SASL " + what + " must be non-empty, without "
+          + "quotes, backslashes or semicolons");
+    }
+    return value;
+  }
+
+  /**
    * Formats the data directory if needed, starts the broker and returns once a record has made
    * a produce and consume round trip through {@link #HEALTH_TOPIC}.
    *
@@ -108,6 +166,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     for (int attempt = 1; server == null; attempt++) {
       port = requestedPort == 0 ? freePorts.getAsInt() : requirePortFree(requestedPort);
       int controllerPort = freePorts.getAsInt();
+      saslPort = saslUser != null ? freePorts.getAsInt() : 0;
       KafkaConfig config = new KafkaConfig(brokerProperties(port, controllerPort), false);
       formatIfNeeded(config);
       KafkaRaftServer s = new KafkaRaftServer(config, Time.SYSTEM);
@@ -124,7 +183,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         shutdownQuietly(s);
         // The ports picked here were free when picked, but another process may bind one before
         // the broker does (the controller's port is always picked here): pick again.
-        if (attempt >= START_ATTEMPTS || !portTaken(port, controllerPort)) {
+        if (attempt >= START_ATTEMPTS || !portTaken(port, controllerPort, saslPort)) {
           throw new IllegalStateException("Kafka broker failed to start: " + e.getMessage(), e);
         }
         LOG.debug("Kafka broker could not bind its ports (attempt {}): {}", attempt, e.toString());
@@ -207,13 +266,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("process.roles", "broker,controller");
     p.put("node.id", Integer.toString(NODE_ID));
     p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
+    String sasl = saslUser == null ? "" : "," + SASL_LISTENER + "://" + HOST + ":" + saslPort;
     p.put("listeners",
         "PLAINTEXT://" + HOST + ":" + clientPort + "," + CONTROLLER_LISTENER + "://" + HOST + ":"
-            + controllerPort);
-    p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + clientPort);
+            + controllerPort + sasl);
+    p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + clientPort + sasl);
     p.put("controller.listener.names", CONTROLLER_LISTENER);
     p.put("inter.broker.listener.name", "PLAINTEXT");
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
+        + (saslUser == null ? "" : "," + SASL_LISTENER + ":SASL_PLAINTEXT"));
+    if (saslUser != null) {
+      // The server side of PLAIN: one user_NAME="PASSWORD" entry per user it accepts.
+      String prefix = "listener.name." + SASL_LISTENER.toLowerCase(Locale.ROOT) + ".";
+      p.put(prefix + "sasl.enabled.mechanisms", "PLAIN");
+      p.put(prefix + "plain.sasl.jaas.config", PLAIN_LOGIN_MODULE + " required user_"
+          + saslUser + "=\"" + saslPassword + "\";");
+    }
     p.put("log.dirs", dataDir.toString());
     // One node: internal topics cannot have more replicas than brokers.
     p.put("offsets.topic.replication.factor", "1");

@@ -4,6 +4,7 @@ import io.trendstream.bench.Bench;
 import io.trendstream.bench.BenchReport;
 import io.trendstream.bench.BenchSettings;
 import io.trendstream.bench.Engine;
+import io.trendstream.common.UserError;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -108,7 +109,7 @@ public final class BenchCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     BenchReport report;
     try {
-      report = new Bench(s, err).run();
+      report = new Bench(s, err, Main.class).run();
     } catch (Bench.CountMismatch e) {
       throw new UserError("benchmark failed: " + e.getMessage(), e);
     }

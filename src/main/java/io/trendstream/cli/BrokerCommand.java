@@ -1,6 +1,7 @@
 package io.trendstream.cli;
 
 import io.trendstream.broker.EmbeddedKafkaBroker;
+import io.trendstream.common.UserError;
 import io.trendstream.post.Post;
 import io.trendstream.produce.PostProducer;
 import java.io.PrintWriter;

@@ -1,7 +1,9 @@
 package io.trendstream.cli;
 
 import io.trendstream.broker.EmbeddedKafkaBroker;
+import io.trendstream.common.UserError;
 import io.trendstream.pipeline.StreamConfig;
+import io.trendstream.produce.KafkaPreCheck;
 import io.trendstream.produce.PostProducer;
 import io.trendstream.produce.ProducerSettings;
 import io.trendstream.source.PostSource;
@@ -71,7 +73,8 @@ public final class DemoCommand implements Callable<Integer> {
         life.add("Kafka broker", broker);
         broker.createTopic(produce.topic(), TOPIC_PARTITIONS, (short) 1);
         bootstrap = broker.bootstrapServers();
-      } else if (!KafkaCheck.topicExists(bootstrap, produce.topic(), produce.kafkaProperties())) {
+      } else if (!KafkaPreCheck.topicExists(bootstrap, produce.topic(),
+          produce.kafkaProperties())) {
         throw new UserError("topic '" + produce.topic() + "' does not exist at " + bootstrap
             + "; create it (e.g. kafka-topics.sh --create --topic " + produce.topic() + ")");
       }
@@ -80,7 +83,7 @@ public final class DemoCommand implements Callable<Integer> {
       // Producing before the job starts: its first batch then finds posts waiting (it reads
       // from the earliest offset, or from its checkpoint), rather than running empty.
       PostProducer producer = new PostProducer(
-          new ProducerSettings(bootstrap, produce.producerSettings().overrides()),
+          new ProducerSettings(bootstrap, produce.producerSettings().clientSettings()),
           source, produce.producerOptions(rate),
           status -> out.println("producer: " + status.line()));
       life.add("producer", producer);

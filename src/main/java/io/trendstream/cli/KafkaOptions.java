@@ -1,5 +1,6 @@
 package io.trendstream.cli;
 
+import io.trendstream.common.UserError;
 import io.trendstream.post.Post;
 import java.io.IOException;
 import java.io.Reader;

@@ -1,5 +1,6 @@
 package io.trendstream.cli;
 
+import io.trendstream.common.UserError;
 import io.trendstream.source.Sources;
 import io.trendstream.source.live.BlueskySource;
 import io.trendstream.source.live.LiveContext;

@@ -1,5 +1,6 @@
 package io.trendstream.cli;
 
+import io.trendstream.common.UserError;
 import io.trendstream.pipeline.JobStatus;
 import io.trendstream.pipeline.ProgressPrinter;
 import io.trendstream.pipeline.QueryFailures;

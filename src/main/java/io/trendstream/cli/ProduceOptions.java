@@ -1,5 +1,6 @@
 package io.trendstream.cli;
 
+import io.trendstream.common.UserError;
 import io.trendstream.produce.PostProducer;
 import io.trendstream.produce.ProducerSettings;
 import io.trendstream.source.PostSource;

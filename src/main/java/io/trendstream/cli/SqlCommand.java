@@ -3,6 +3,7 @@ package io.trendstream.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trendstream.common.UserError;
 import io.trendstream.serve.HttpServer;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,6 +1,8 @@
 package io.trendstream.cli;
 
+import io.trendstream.common.UserError;
 import io.trendstream.pipeline.StreamConfig;
+import io.trendstream.produce.KafkaPreCheck;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,7 +25,8 @@ public final class StreamCommand implements Callable<Integer> {
     StreamConfig config = stream.toConfig(kafka.bootstrapServer(), kafka.topic());
     config.kafkaProperties.putAll(kafka.kafkaProperties());
     PrintStream out = System.out;
-    if (!KafkaCheck.topicExists(config.bootstrapServers, config.topic, config.kafkaProperties)) {
+    if (!KafkaPreCheck.topicExists(config.bootstrapServers, config.topic,
+        config.kafkaProperties)) {
       out.println("topic '" + config.topic + "' does not exist yet at " + config.bootstrapServers
           + "; the job will read it once a producer creates it");
     }

@@ -186,7 +186,8 @@ public final class StreamOptions {
     if (deadLetterTopic.isBlank()) {
       throw new ParameterException(spec.commandLine(), "--dead-letter-topic must not be empty");
     }
-    c.deadLetterTopic = deadLetterTopic.trim();
+    // First, before the --sink ones, as the job always started it.
+    c.sinks.add(new DeadLetterSink(deadLetterTopic.trim()));
     // Query and checkpoint names are per kind, so two sinks of one kind would collide.
     Set<SinkSpec.Kind> kinds = EnumSet.noneOf(SinkSpec.Kind.class);
     for (String sink : sinks) {

@@ -1,8 +1,6 @@
 package io.trendstream.pipeline;
 
 import io.trendstream.pipeline.TrendQueries.EventTime;
-import io.trendstream.pipeline.sink.DeadLetterSink;
-import io.trendstream.pipeline.sink.DurableSink;
 import io.trendstream.post.Post;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,13 +34,12 @@ public final class StreamConfig {
   public String queryNamePrefix = "";
   /** Extra Kafka consumer settings for Spark's source, without the {@code kafka.} prefix. */
   public Map<String, String> kafkaProperties = new LinkedHashMap<>();
-  /** Durable sinks ({@code --sink}), each started as its own queries next to the live tables. */
-  public List<DurableSink> sinks = new ArrayList<>();
   /**
-   * Where records that are not posts go ({@code --dead-letter-topic}); null: nowhere. Only a
-   * source with Kafka's partition and offset columns gets a dead-letter query.
+   * Durable sinks, each started as its own queries next to the live tables, in this order. The
+   * CLI puts the dead-letter queue ({@code pipeline.sink.DeadLetterSink}, from
+   * {@code --dead-letter-topic}) first, then one per {@code --sink}; an empty list: none.
    */
-  public String deadLetterTopic = DeadLetterSink.TOPIC;
+  public List<DurableSink> sinks = new ArrayList<>();
   /** Kafka values larger than this are not parsed but dead letters ({@code --max-post-bytes}). */
   public int maxValueBytes = TrendQueries.DEFAULT_MAX_VALUE_BYTES;
   /**

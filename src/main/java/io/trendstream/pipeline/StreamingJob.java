@@ -1,11 +1,7 @@
 package io.trendstream.pipeline;
 
-import io.trendstream.pipeline.sink.DeadLetterSink;
-import io.trendstream.pipeline.sink.DurableSink;
-import io.trendstream.pipeline.sink.SinkContext;
 import io.trendstream.store.StoreTables;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +30,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@value #WINDOWED_WORD_COUNTS}: count per word per event-time window, update.
  * </ul>
  *
- * Then, each as its own queries with their own checkpoints: the dead letters
- * ({@link DeadLetterSink}, when the source is Kafka and {@link StreamConfig#deadLetterTopic} is
- * set) and every durable sink of {@link StreamConfig#sinks}.
+ * Then, each as its own queries with their own checkpoints: every durable sink of
+ * {@link StreamConfig#sinks} (the CLI's list starts with the dead letters).
  */
 public final class StreamingJob implements AutoCloseable {
   // The live tables' names, owned by the store; each query is named after its table.
@@ -121,13 +116,6 @@ public final class StreamingJob implements AutoCloseable {
     start(context, WINDOWED_WORD_COUNTS, windowedWordCounts(records, config),
         OutputMode.Update());
     start(context, TWEETS, posts, OutputMode.Append());
-    if (config.deadLetterTopic != null) {
-      if (hasKafkaCoordinates(records)) {
-        start(new DeadLetterSink(config.deadLetterTopic), context);
-      } else {
-        LOG.info("the source has no Kafka partition/offset: no dead-letter query");
-      }
-    }
     for (DurableSink sink : config.sinks) {
       start(sink, context);
     }
@@ -138,11 +126,6 @@ public final class StreamingJob implements AutoCloseable {
     queries.addAll(started);
     LOG.info("started {}: {}", sink.describe(),
         started.stream().map(StreamingQuery::name).toList());
-  }
-
-  private static boolean hasKafkaCoordinates(Dataset<Row> records) {
-    List<String> columns = Arrays.asList(records.columns());
-    return columns.containsAll(List.of("key", "value", "topic", "partition", "offset"));
   }
 
   /**

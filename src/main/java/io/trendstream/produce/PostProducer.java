@@ -1,32 +1,25 @@
 package io.trendstream.produce;
 
-import io.trendstream.cli.UserError;
+import io.trendstream.common.UserError;
 import io.trendstream.post.Post;
 import io.trendstream.post.PostJson;
 import io.trendstream.source.PostSource;
 import io.trendstream.source.live.LiveSource;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,8 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PostProducer implements AutoCloseable {
   public static final Duration DEFAULT_STATUS_INTERVAL = Duration.ofSeconds(5);
-  /** How long to wait for the broker before telling the user it is unreachable. */
-  public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
   private static final Logger LOG = LoggerFactory.getLogger(PostProducer.class);
   /** Waits longer than this are parked in slices so stop() is noticed promptly. */
@@ -174,7 +165,7 @@ public final class PostProducer implements AutoCloseable {
       ran = true;
     }
     try {
-      checkBrokerAndTopic(settings.bootstrapServers(), options.topic());
+      checkTopic();
       produce();
       return finalStatus;
     } catch (RuntimeException | Error e) {
@@ -412,42 +403,13 @@ public final class PostProducer implements AutoCloseable {
    *
    * @throws UserError naming the address or topic
    */
-  public static void checkBrokerAndTopic(String bootstrapServers, String topic) {
-    Map<String, Object> conf = Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CONNECT_TIMEOUT.toMillis(),
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) CONNECT_TIMEOUT.toMillis());
-    Admin admin;
-    try {
-      admin = Admin.create(conf);
-    } catch (KafkaException e) {
-      throw new UserError("bad Kafka address '" + bootstrapServers + "': " + rootMessage(e), e);
+  private void checkTopic() {
+    String bootstrap = settings.bootstrapServers();
+    String topic = options.topic();
+    if (!KafkaPreCheck.topicExists(bootstrap, topic, settings.clientSettings())) {
+      throw new UserError("topic '" + topic + "' does not exist on " + bootstrap
+          + " (the 'broker' command creates '" + Post.TOPIC + "')");
     }
-    try {
-      admin.describeTopics(List.of(topic)).allTopicNames()
-          .get(CONNECT_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-        throw new UserError("topic '" + topic + "' does not exist on " + bootstrapServers
-            + " (the 'broker' command creates '" + io.trendstream.post.Post.TOPIC + "')");
-      }
-      if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
-        throw unreachable(bootstrapServers);
-      }
-      throw new UserError("Kafka at " + bootstrapServers + ": " + rootMessage(e), e);
-    } catch (TimeoutException e) {
-      throw unreachable(bootstrapServers);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UserError("interrupted while connecting to Kafka at " + bootstrapServers);
-    } finally {
-      admin.close(Duration.ofSeconds(2));
-    }
-  }
-
-  private static UserError unreachable(String bootstrapServers) {
-    return new UserError("cannot reach Kafka at " + bootstrapServers + " within "
-        + CONNECT_TIMEOUT.toSeconds() + " s (is a broker running? try 'trendstream broker')");
   }
 
   private static String rootMessage(Throwable e) {

@@ -38,6 +38,7 @@ public final class ProducerSettings {
 
   private final String bootstrapServers;
   private final Map<String, String> overrides;
+  private final Map<String, String> clientSettings;
 
   public ProducerSettings(String bootstrapServers) {
     this(bootstrapServers, Map.of());
@@ -61,6 +62,7 @@ public final class ProducerSettings {
       }
     }
     this.overrides = Map.copyOf(mine);
+    this.clientSettings = Collections.unmodifiableMap(new LinkedHashMap<>(overrides));
   }
 
   /**
@@ -81,8 +83,17 @@ public final class ProducerSettings {
     return bootstrapServers;
   }
 
+  /** The overrides the producer takes: keys {@link ProducerConfig} knows. */
   public Map<String, String> overrides() {
     return overrides;
+  }
+
+  /**
+   * Every client setting given, consumer and admin keys included: the broker pre-check
+   * ({@link KafkaPreCheck}) logs in with them as Spark's source and the producer do.
+   */
+  public Map<String, String> clientSettings() {
+    return clientSettings;
   }
 
   /** Defaults, then overrides, then the fixed parts (address, String serializers). */

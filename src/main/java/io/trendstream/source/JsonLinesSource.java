@@ -1,6 +1,6 @@
 package io.trendstream.source;
 
-import io.trendstream.cli.UserError;
+import io.trendstream.common.UserError;
 import io.trendstream.post.Post;
 import io.trendstream.post.PostJson;
 import io.trendstream.source.live.LiveLines;

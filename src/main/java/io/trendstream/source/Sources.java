@@ -34,7 +34,7 @@ public final class Sources {
    *     with the wall clock
    * @throws IllegalArgumentException naming the valid forms when the spec is not one of them,
    *     or for a live source (see {@link #isLive})
-   * @throws io.trendstream.cli.UserError when a file cannot be read
+   * @throws io.trendstream.common.UserError when a file cannot be read
    */
   public static PostSource open(String spec, long seed, double rate) {
     check(spec);

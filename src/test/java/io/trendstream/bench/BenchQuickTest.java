@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trendstream.cli.Main;
 import io.trendstream.testing.SparkTestSupport;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -34,7 +35,7 @@ class BenchQuickTest {
         .withWorkDir(dir.resolve("work"));
     StringWriter log = new StringWriter();
 
-    BenchReport report = new Bench(settings, new PrintWriter(log, true)).run();
+    BenchReport report = new Bench(settings, new PrintWriter(log, true), Main.class).run();
 
     // One check per engine run plus the windowed state run; any mismatch would have thrown.
     assertThat(report.countChecks).isEqualTo(Engine.values().length + 1);

@@ -2,6 +2,7 @@ package io.trendstream.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trendstream.cli.Main;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -17,7 +18,7 @@ class ColdStartTest {
 
   @Test
   void timesTheDemoFromLaunchToItsFirstCounts() throws Exception {
-    ColdStart.Result r = ColdStart.measure(dir, "local[2]",
+    ColdStart.Result r = ColdStart.measure(Main.class, dir, "local[2]",
         Map.of("spark.ui.enabled", "false"));
 
     assertThat(r.readyS()).isPositive();

@@ -3,6 +3,7 @@ package io.trendstream.cli;
 import static io.trendstream.testing.SparkTestSupport.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trendstream.common.UserError;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.pipeline.StreamingJob;
 import java.nio.file.Files;

@@ -3,6 +3,7 @@ package io.trendstream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.trendstream.common.UserError;
 import io.trendstream.source.live.BlueskySource;
 import io.trendstream.source.live.LiveContext;
 import io.trendstream.source.live.LiveSource;

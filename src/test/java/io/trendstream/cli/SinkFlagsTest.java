@@ -2,8 +2,9 @@ package io.trendstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trendstream.pipeline.DurableSink;
 import io.trendstream.pipeline.StreamConfig;
-import io.trendstream.pipeline.sink.DurableSink;
+import io.trendstream.pipeline.sink.DeadLetterSink;
 import io.trendstream.pipeline.sink.JdbcCountSink;
 import io.trendstream.pipeline.sink.KafkaCountSink;
 import io.trendstream.pipeline.sink.ParquetPostSink;
@@ -27,8 +28,8 @@ class SinkFlagsTest {
   @Test
   void noDurableSinkByDefaultButDeadLettersAlways() {
     StreamConfig c = config();
-    assertThat(c.sinks).isEmpty();
-    assertThat(c.deadLetterTopic).isEqualTo("tweets-dlq");
+    assertThat(c.sinks).extracting(DurableSink::describe)
+        .containsExactly("dead letters to tweets-dlq");
     assertThat(c.maxValueBytes).isEqualTo(262_144);
   }
 
@@ -38,12 +39,12 @@ class SinkFlagsTest {
         "--sink", "jdbc:postgresql://db.example:5433/trends?user=me&password=secret",
         "--dead-letter-topic", "bad-posts", "--max-post-bytes", "1000");
     assertThat(c.sinks).extracting(s -> (Class) s.getClass()).containsExactly(
-        KafkaCountSink.class, ParquetPostSink.class, JdbcCountSink.class);
+        DeadLetterSink.class, KafkaCountSink.class, ParquetPostSink.class, JdbcCountSink.class);
     assertThat(c.sinks).extracting(DurableSink::describe).containsExactly(
+        "dead letters to bad-posts",
         "kafka (topics word-counts, windowed-word-counts)",
         "parquet:out/posts",
         "jdbc:postgresql://db.example:5433/trends?user=me&password=***");
-    assertThat(c.deadLetterTopic).isEqualTo("bad-posts");
     assertThat(c.maxValueBytes).isEqualTo(1000);
   }
 

@@ -90,7 +90,7 @@ class StreamFlagsTest {
     }
     assertThat(run("stream", "--bootstrap-server", "127.0.0.1:" + port)).isEqualTo(1);
     assertThat(err.toString().strip())
-        .startsWith("trendstream: no Kafka broker answered at 127.0.0.1:" + port)
+        .startsWith("trendstream: cannot reach Kafka at 127.0.0.1:" + port + " within 10 s")
         .doesNotContain("\n");
   }
 }

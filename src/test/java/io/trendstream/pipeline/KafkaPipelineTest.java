@@ -4,6 +4,7 @@ import static io.trendstream.testing.SparkTestSupport.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trendstream.broker.EmbeddedKafkaBroker;
+import io.trendstream.pipeline.sink.DeadLetterSink;
 import io.trendstream.post.Post;
 import io.trendstream.post.TwitterTime;
 import io.trendstream.produce.PostProducer;
@@ -60,6 +61,7 @@ class KafkaPipelineTest {
     config.topic = topic;
     config.dataDir = dir.resolve("data");
     config.queryNamePrefix = SparkTestSupport.unique("kafka");
+    config.sinks.add(new DeadLetterSink(DeadLetterSink.TOPIC));  // as the CLI runs the job
 
     produce(topic, 150);
     Map<String, Long> expected = wordCounts(posts.subList(0, 150));
@@ -92,6 +94,7 @@ class KafkaPipelineTest {
     config.topic = topic;
     config.dataDir = dir.resolve("loss");
     config.queryNamePrefix = SparkTestSupport.unique("loss");
+    config.sinks.add(new DeadLetterSink(DeadLetterSink.TOPIC));  // as the CLI runs the job
     sendTexts(topic, "one two", "three", "four");
     LiveStore store = TestStore.fresh("kafka_loss");
     try (Running first = new Running(config, store)) {

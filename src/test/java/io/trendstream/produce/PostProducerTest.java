@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trendstream.broker.EmbeddedKafkaBroker;
 import io.trendstream.broker.KafkaTestClients;
-import io.trendstream.cli.UserError;
+import io.trendstream.common.UserError;
 import io.trendstream.post.Post;
 import io.trendstream.post.PostJson;
 import io.trendstream.source.JsonLinesSource;
@@ -165,9 +165,11 @@ class PostProducerTest {
       port = s.getLocalPort();
     }
     String address = "127.0.0.1:" + port;
-    assertThatThrownBy(() -> PostProducer.checkBrokerAndTopic(address, "tweets"))
+    assertThatThrownBy(() -> new PostProducer(new ProducerSettings(address),
+        new SyntheticSource(1, START, 100), new PostProducer.Options("tweets", 0, 1), s -> { })
+        .run())
         .isInstanceOf(UserError.class)
-        .hasMessageStartingWith("cannot reach Kafka at " + address + " within 5 s");
+        .hasMessageStartingWith("cannot reach Kafka at " + address + " within 10 s");
   }
 
   @Test

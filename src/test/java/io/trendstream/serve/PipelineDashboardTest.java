@@ -8,6 +8,7 @@ import io.trendstream.pipeline.JobStatus;
 import io.trendstream.pipeline.StoreSink;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.pipeline.StreamingJob;
+import io.trendstream.pipeline.sink.DeadLetterSink;
 import io.trendstream.post.Post;
 import io.trendstream.post.TwitterTime;
 import io.trendstream.produce.PostProducer;
@@ -80,6 +81,7 @@ class PipelineDashboardTest {
     config.topic = topic;
     config.dataDir = dir.resolve("data");
     config.queryNamePrefix = SparkTestSupport.unique("dash");
+    config.sinks.add(new DeadLetterSink(DeadLetterSink.TOPIC));  // as the CLI's job has it
     store = TestStore.fresh("dashboard");
     job = new StreamingJob(spark(), config, StreamingJob.kafka(config), new StoreSink(store));
     job.start();

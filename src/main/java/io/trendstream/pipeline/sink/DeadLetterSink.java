@@ -6,7 +6,10 @@ import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
 
+import io.trendstream.pipeline.DurableSink;
+import io.trendstream.pipeline.SinkContext;
 import io.trendstream.pipeline.TrendQueries;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -15,11 +18,14 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The dead-letter queue: every Kafka record of the posts topic that is not a post
  * ({@link TrendQueries#malformed}) is copied to {@value #TOPIC} by the query {@value #QUERY},
- * so bad input never stops the job and is never silently lost.
+ * so bad input never stops the job and is never silently lost. The CLI puts it first into
+ * {@link io.trendstream.pipeline.StreamConfig#sinks}; the job itself knows no sink by name.
  *
  * <p>Record shape: key and value are the original bytes, unchanged (a fixed record can be
  * produced back to the posts topic as it is); where it came from and why it was rejected are
@@ -42,6 +48,8 @@ public final class DeadLetterSink implements DurableSink {
   /** Partitions of the topic when this sink creates it. */
   public static final int PARTITIONS = 1;
 
+  private static final Logger LOG = LoggerFactory.getLogger(DeadLetterSink.class);
+
   private final String topic;
 
   public DeadLetterSink(String topic) {
@@ -53,8 +61,13 @@ public final class DeadLetterSink implements DurableSink {
     return "dead letters to " + topic;
   }
 
+  /** No query at all when the source has no Kafka partition/offset (a memory stream). */
   @Override
   public List<StreamingQuery> start(SinkContext context) throws TimeoutException {
+    if (!hasKafkaCoordinates(context.records())) {
+      LOG.info("the source has no Kafka partition/offset: no dead-letter query");
+      return List.of();
+    }
     var config = context.config();
     KafkaTopics.ensure(config.bootstrapServers, config.kafkaProperties, topic, PARTITIONS,
         Map.of());
@@ -77,6 +90,11 @@ public final class DeadLetterSink implements DurableSink {
         .options(context.kafkaOptions())
         .option("topic", topic)
         .start());
+  }
+
+  private static boolean hasKafkaCoordinates(Dataset<Row> records) {
+    List<String> columns = Arrays.asList(records.columns());
+    return columns.containsAll(List.of("key", "value", "topic", "partition", "offset"));
   }
 
   private static Column header(String name, Column value) {

@@ -1,5 +1,7 @@
 package io.trendstream.pipeline.sink;
 
+import io.trendstream.pipeline.DurableSink;
+import io.trendstream.pipeline.SinkContext;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;

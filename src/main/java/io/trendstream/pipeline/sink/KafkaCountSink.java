@@ -4,6 +4,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 
+import io.trendstream.pipeline.DurableSink;
+import io.trendstream.pipeline.SinkContext;
 import io.trendstream.pipeline.TrendQueries;
 import java.util.List;
 import java.util.Map;

@@ -3,6 +3,8 @@ package io.trendstream.pipeline.sink;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.to_date;
 
+import io.trendstream.pipeline.DurableSink;
+import io.trendstream.pipeline.SinkContext;
 import io.trendstream.pipeline.TrendQueries;
 import java.nio.file.Path;
 import java.util.List;

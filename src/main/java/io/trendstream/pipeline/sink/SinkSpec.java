@@ -1,5 +1,6 @@
 package io.trendstream.pipeline.sink;
 
+import io.trendstream.pipeline.DurableSink;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;

@@ -1,6 +1,6 @@
 package io.trendstream.source.live;
 
-import io.trendstream.cli.UserError;
+import io.trendstream.common.UserError;
 import io.trendstream.post.Post;
 import java.io.IOException;
 import java.io.UncheckedIOException;

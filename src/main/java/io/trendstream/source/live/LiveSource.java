@@ -6,8 +6,8 @@ import io.trendstream.source.PostSource;
  * A {@link PostSource} fed by a network API that never ends by itself. Input: the network;
  * output: posts, each once per run, in the order received. {@link #next()} blocks until a post
  * arrives, is interruptible, returns null once {@link #close()} was called, and throws the
- * {@link io.trendstream.cli.UserError} that stopped the source (bad token, wrong URL) after the
- * posts already received were taken.
+ * {@link io.trendstream.common.UserError} that stopped the source (bad token, wrong URL) after
+ * the posts already received were taken.
  */
 public interface LiveSource extends PostSource {
   /** Counters and the resume flag, safe to call from any thread at any time. */

@@ -1,6 +1,6 @@
 package io.trendstream.source.live;
 
-import io.trendstream.cli.UserError;
+import io.trendstream.common.UserError;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;

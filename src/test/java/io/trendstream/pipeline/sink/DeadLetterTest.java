@@ -113,7 +113,7 @@ class DeadLetterTest {
     String dlq = SinkTesting.unique("dlq");
     broker.createTopic(topic, 2, (short) 1);
     StreamConfig config = SinkTesting.config(broker, topic, dir.resolve("data"));
-    config.deadLetterTopic = dlq;
+    config.sinks.add(new DeadLetterSink(dlq));
     config.maxValueBytes = MAX_VALUE_BYTES;
 
     List<Post> good = new ArrayList<>();

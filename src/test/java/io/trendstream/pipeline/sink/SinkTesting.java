@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trendstream.broker.EmbeddedKafkaBroker;
 import io.trendstream.broker.KafkaTestClients;
+import io.trendstream.pipeline.DurableSink;
+import io.trendstream.pipeline.SinkContext;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.pipeline.StreamingJob;
 import io.trendstream.pipeline.Tokenizer;

@@ -4,7 +4,7 @@ import static io.trendstream.source.live.Jetstream.at;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.trendstream.cli.UserError;
+import io.trendstream.common.UserError;
 import io.trendstream.post.Post;
 import java.io.BufferedReader;
 import java.net.URI;

@@ -1,9 +1,10 @@
-package io.trendstream.cli;
+package io.trendstream.common;
 
 /**
  * A mistake the user can fix (missing file, unreachable broker, bad value found after parsing).
- * {@link Main} prints its message on one line, no stack trace, and exits 1. Bad flags are
- * picocli's ParameterException instead (exit 2).
+ * The CLI ({@code io.trendstream.cli.Main}) prints its message on one line, no stack trace, and
+ * exits 1. Bad flags are picocli's ParameterException instead (exit 2). It lives here, below
+ * every layer, because sources, the producer and the CLI all throw it.
  */
 public class UserError extends RuntimeException {
   public UserError(String message) {

@@ -1,4 +1,4 @@
-package io.trendstream.pipeline.sink;
+package io.trendstream.pipeline;
 
 import java.util.List;
 import java.util.concurrent.TimeoutException;
@@ -8,12 +8,17 @@ import org.apache.spark.sql.streaming.StreamingQuery;
  * A destination that outlives the process: it starts its own streaming queries, each with its
  * own checkpoint, next to the live tables. Input: the job's {@link SinkContext} (posts, counts,
  * writers). Output: the started queries, which the job stops with its own.
+ *
+ * <p>Declared here, next to the job, so that the implementations in {@code pipeline.sink}
+ * depend on the job and never the other way round: the job starts whatever sinks its
+ * {@link StreamConfig#sinks} hold, the CLI chooses them.
  */
 public interface DurableSink {
   /**
    * Creates what the destination needs (topics, tables) and starts the queries.
    *
-   * @throws SinkUnavailableException when the destination cannot be reached or prepared
+   * @throws io.trendstream.pipeline.sink.SinkUnavailableException when the destination cannot
+   *     be reached or prepared
    */
   List<StreamingQuery> start(SinkContext context) throws TimeoutException;
 

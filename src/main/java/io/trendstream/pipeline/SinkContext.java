@@ -1,8 +1,5 @@
-package io.trendstream.pipeline.sink;
+package io.trendstream.pipeline;
 
-import io.trendstream.pipeline.StreamConfig;
-import io.trendstream.pipeline.StreamingJob;
-import io.trendstream.pipeline.TrendQueries;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
