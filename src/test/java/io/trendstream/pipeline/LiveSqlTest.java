@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.trendstream.serve.QueryService.QueryRejectedException;
 import io.trendstream.serve.QueryService.QueryStatus;
 import io.trendstream.serve.QueryService.TableResult;
+import io.trendstream.testing.IntegrationTest;
 import io.trendstream.testing.SparkTestSupport;
 import io.trendstream.testing.SparkTestSupport.KafkaLikeStream;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The job over a memory stream into the live tables, queried through SparkQueryService. */
+@IntegrationTest
 class LiveSqlTest {
   private static final Instant T0 = Instant.parse("2018-03-13T10:02:00Z");
   @TempDir static Path dataDir;

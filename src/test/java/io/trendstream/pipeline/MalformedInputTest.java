@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.trendstream.pipeline.TrendQueries.EventTime;
 import io.trendstream.serve.QueryService.QueryStatus;
 import io.trendstream.testing.Await;
+import io.trendstream.testing.IntegrationTest;
 import io.trendstream.testing.SparkTestSupport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -34,6 +35,7 @@ import scala.jdk.javaapi.CollectionConverters;
  * How each kind of bad Kafka value is classified, that posts and malformed records split the
  * input exactly, and that the malformed count reaches the query progress the HTTP API shows.
  */
+@IntegrationTest
 class MalformedInputTest {
   private static final Instant T0 = Instant.parse("2026-11-24T10:02:00Z");
   private static final StructType KAFKA = new StructType()

@@ -13,6 +13,7 @@ import io.trendstream.post.TwitterTime;
 import io.trendstream.produce.PostProducer;
 import io.trendstream.produce.ProducerSettings;
 import io.trendstream.source.PostSource;
+import io.trendstream.testing.IntegrationTest;
 import io.trendstream.testing.SparkTestSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,7 @@ import org.openqa.selenium.Keys;
  * embedded broker and the Spark job; the page must show their top word and answer SQL typed
  * into its box with their exact counts.
  */
+@IntegrationTest
 class PipelineDashboardTest {
   private static final Instant T0 = Instant.parse("2026-11-24T12:00:00Z");
   @TempDir static Path dir;
