@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trendstream.cli.Main;
+import io.trendstream.testing.IntegrationTest;
 import io.trendstream.testing.SparkTestSupport;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * JSON promises. Correctness only: no speed is asserted. The cold-start phase (a second JVM)
  * is left to {@code bench --quick}.
  */
+@IntegrationTest
 class BenchQuickTest {
   @TempDir Path dir;
 

@@ -3,6 +3,7 @@ package io.trendstream.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trendstream.cli.Main;
+import io.trendstream.testing.IntegrationTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The bench's cold-start phase runs the real demo in a new JVM and times it: the demo comes up,
  * shows counts over its HTTP API, and stops. No speed is asserted.
  */
+@IntegrationTest
 class ColdStartTest {
   @TempDir Path dir;
 

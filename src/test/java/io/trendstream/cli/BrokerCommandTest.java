@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trendstream.broker.KafkaTestClients;
 import io.trendstream.testing.Await;
+import io.trendstream.testing.IntegrationTest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -30,6 +31,7 @@ class BrokerCommandTest {
     return cl;
   }
 
+  @IntegrationTest
   @Test
   void servesTheTweetsTopicUntilStopped() throws Exception {
     StringWriter out = new StringWriter();

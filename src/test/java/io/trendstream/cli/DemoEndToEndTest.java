@@ -9,6 +9,7 @@ import io.trendstream.source.SyntheticSource;
 import io.trendstream.testing.Await;
 import io.trendstream.testing.ChildJvm;
 import io.trendstream.testing.Http;
+import io.trendstream.testing.IntegrationTest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Spark job and HTTP API. Known posts go in; the live tables must hold their exact counts, read
  * through the HTTP API; SIGTERM must stop it cleanly.
  */
+@IntegrationTest
 class DemoEndToEndTest {
   private static final int POSTS = 600;
   private static final Pattern URL = Pattern.compile("dashboard \\+ query API: (http://\\S+)");

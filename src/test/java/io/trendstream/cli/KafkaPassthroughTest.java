@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.trendstream.common.UserError;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.pipeline.StreamingJob;
+import io.trendstream.testing.IntegrationTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.spark.sql.Dataset;
@@ -21,6 +22,7 @@ import picocli.CommandLine;
 class KafkaPassthroughTest {
   @TempDir Path dir;
 
+  @IntegrationTest
   @Test
   void settingsReachTheProducerAndTheSparkSource() throws Exception {
     Path file = dir.resolve("client.properties");

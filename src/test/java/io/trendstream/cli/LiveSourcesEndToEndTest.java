@@ -32,6 +32,7 @@ import io.trendstream.source.live.JetstreamStub;
 import io.trendstream.source.live.XSource;
 import io.trendstream.testing.Await;
 import io.trendstream.testing.ChildJvm;
+import io.trendstream.testing.IntegrationTest;
 import io.trendstream.testing.SparkTestSupport;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -62,6 +63,7 @@ import picocli.CommandLine;
  * Spark job; the word counts must equal those of the posts the stubs served, each exactly once.
  * A {@code --record} file replays through {@code file:} as the same records.
  */
+@IntegrationTest
 class LiveSourcesEndToEndTest {
   private static final Duration WAIT = Duration.ofSeconds(90);
   private static final String ALICE = "did:plc:eygmaihciaxprqvxpfvl6flk";

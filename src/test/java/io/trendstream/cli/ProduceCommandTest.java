@@ -14,6 +14,7 @@ import io.trendstream.post.PostJson;
 import io.trendstream.source.live.Jetstream;
 import io.trendstream.source.live.JetstreamStub;
 import io.trendstream.source.live.XSource;
+import io.trendstream.testing.IntegrationTest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+@IntegrationTest
 class ProduceCommandTest {
   @TempDir static Path brokerDir;
   private static EmbeddedKafkaBroker broker;

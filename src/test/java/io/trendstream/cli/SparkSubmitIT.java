@@ -9,6 +9,7 @@ import io.trendstream.produce.ProducerSettings;
 import io.trendstream.source.SyntheticSource;
 import io.trendstream.testing.Await;
 import io.trendstream.testing.Http;
+import io.trendstream.testing.IntegrationTest;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code -spark.jar} on a classpath that has Spark but none of Trendstream, its Kafka connector
  * or its HTTP server, as a cluster's Spark distribution would.
  */
+@IntegrationTest
 class SparkSubmitIT {
   private static final Pattern URL = Pattern.compile("query API \\+ dashboard: (http://\\S+)");
   /** Jars a Spark distribution does not have: they must come from the submitted jar. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.pipeline.Tokenizer;
 import io.trendstream.pipeline.TrendQueries.EventTime;
+import io.trendstream.testing.IntegrationTest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
@@ -82,6 +83,7 @@ class StreamFlagsTest {
     assertThat(lines[1]).startsWith("Try 'trendstream ");
   }
 
+  @IntegrationTest
   @Test
   void unreachableBrokerIsOneLineAndExit1() throws Exception {
     int port;

@@ -14,6 +14,7 @@ import io.trendstream.serve.StoreQueryService;
 import io.trendstream.store.LiveStore;
 import io.trendstream.source.SyntheticSource;
 import io.trendstream.testing.Await;
+import io.trendstream.testing.IntegrationTest;
 import io.trendstream.testing.SparkTestSupport;
 import io.trendstream.testing.TestStore;
 import java.nio.file.Path;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * End to end below the HTTP layer: synthetic posts through a real embedded broker into the
  * Spark job's Kafka source, counted exactly, and again after a restart from the checkpoint.
  */
+@IntegrationTest
 class KafkaPipelineTest {
   private static final long START = Instant.parse("2026-11-24T10:00:00Z").toEpochMilli();
   private static final Duration WAIT = Duration.ofSeconds(90);

@@ -11,6 +11,7 @@ import io.trendstream.serve.QueryService.TableResult;
 import io.trendstream.serve.StoreQueryService;
 import io.trendstream.store.LiveStore;
 import io.trendstream.store.StoreSettings;
+import io.trendstream.testing.IntegrationTest;
 import io.trendstream.testing.SparkTestSupport;
 import io.trendstream.testing.SparkTestSupport.KafkaLikeStream;
 import io.trendstream.testing.TestStore;
@@ -37,6 +38,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The job over a memory stream into the serving store (a real PostgreSQL), queried through the
  * SQL API's service as its read-only role.
  */
+@IntegrationTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LiveSqlTest {
   private static final Instant T0 = Instant.parse("2018-03-13T10:02:00Z");

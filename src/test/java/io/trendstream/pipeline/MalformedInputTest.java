@@ -9,6 +9,7 @@ import io.trendstream.pipeline.JobStatus.QueryStatus;
 import io.trendstream.serve.StoreQueryService;
 import io.trendstream.store.LiveStore;
 import io.trendstream.testing.Await;
+import io.trendstream.testing.IntegrationTest;
 import io.trendstream.testing.SparkTestSupport;
 import io.trendstream.testing.TestStore;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +38,7 @@ import scala.jdk.javaapi.CollectionConverters;
  * How each kind of bad Kafka value is classified, that posts and malformed records split the
  * input exactly, and that the malformed count reaches the query progress the HTTP API shows.
  */
+@IntegrationTest
 class MalformedInputTest {
   private static final Instant T0 = Instant.parse("2026-11-24T10:02:00Z");
   private static final StructType KAFKA = new StructType()

@@ -2,6 +2,7 @@ package io.trendstream.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trendstream.testing.IntegrationTest;
 import io.trendstream.testing.SparkTestSupport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,6 +45,7 @@ class NoShellLocalFileSystemTest {
     }
   }
 
+  @IntegrationTest
   @Test
   void sparkSessionsUseItAndTheFileSystemCheckpointManager() {
     var spark = SparkTestSupport.spark();

@@ -15,6 +15,7 @@ import static org.apache.spark.sql.functions.when;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trendstream.post.PostSchema;
+import io.trendstream.testing.IntegrationTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Test;
  * here as the oracle), every field as {@code from_json} reads it, and {@code created_at} as
  * Spark's pattern parser reads it.
  */
+@IntegrationTest
 class PostFieldsTest {
   private static final int MAX = 600;
   private static final String TIME = "\"created_at\":\"Tue Mar 13 03:49:58 +0000 2018\"";

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trendstream.pipeline.sink.ParquetPostSink;
 import io.trendstream.testing.Await;
+import io.trendstream.testing.IntegrationTest;
 import io.trendstream.testing.SparkTestSupport;
 import io.trendstream.testing.SparkTestSupport.KafkaLikeStream;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The count queries' Spark jobs go to the counts pool, which takes free cores first; every
  * other query's (the tweets table, durable sinks) to the side pool.
  */
+@IntegrationTest
 class SchedulingTest {
   /** Spark's local property naming the streaming query a job belongs to. */
   private static final String QUERY_ID = "sql.streaming.queryId";

@@ -5,6 +5,7 @@ import static io.trendstream.testing.SparkTestSupport.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trendstream.pipeline.TrendQueries.EventTime;
+import io.trendstream.testing.IntegrationTest;
 import io.trendstream.testing.SparkTestSupport;
 import io.trendstream.testing.SparkTestSupport.KafkaLikeStream;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Each query function over an in-memory stream, into Spark's memory sink. */
+@IntegrationTest
 class TrendQueriesTest {
   private static final Instant T0 = Instant.parse("2018-03-13T10:02:00Z");
 

@@ -11,6 +11,7 @@ import io.trendstream.post.Post;
 import io.trendstream.post.PostJson;
 import io.trendstream.source.JsonLinesSource;
 import io.trendstream.source.SyntheticSource;
+import io.trendstream.testing.IntegrationTest;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@IntegrationTest
 class PostProducerTest {
   private static final long START = 1_700_000_000_000L;
   private static final Duration WAIT = Duration.ofSeconds(60);

@@ -2,6 +2,7 @@ package io.trendstream.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trendstream.testing.IntegrationTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -18,6 +19,7 @@ import org.openqa.selenium.support.ui.Select;
  * and shows errors inline, and the page survives a server restart. Leaves
  * {@code target/screenshots/dashboard.png}.
  */
+@IntegrationTest
 class DashboardBrowserTest {
   @TempDir
   static Path profile;

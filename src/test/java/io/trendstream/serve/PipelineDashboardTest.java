@@ -16,6 +16,7 @@ import io.trendstream.produce.ProducerSettings;
 import io.trendstream.source.PostSource;
 import io.trendstream.store.LiveStore;
 import io.trendstream.testing.Http;
+import io.trendstream.testing.IntegrationTest;
 import io.trendstream.testing.SparkTestSupport;
 import io.trendstream.testing.TestStore;
 import java.nio.file.Files;
@@ -37,6 +38,7 @@ import org.openqa.selenium.Keys;
  * answer SQL typed into its box with their exact counts, and its panels' filters must work on
  * the store's real tables.
  */
+@IntegrationTest
 class PipelineDashboardTest {
   private static final Instant T0 = Instant.parse("2026-11-24T12:00:00Z");
   @TempDir static Path dir;

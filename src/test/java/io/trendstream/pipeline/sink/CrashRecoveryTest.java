@@ -15,6 +15,7 @@ import io.trendstream.produce.ProducerSettings;
 import io.trendstream.source.SyntheticSource;
 import io.trendstream.testing.Await;
 import io.trendstream.testing.ChildJvm;
+import io.trendstream.testing.IntegrationTest;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -30,6 +31,7 @@ import java.util.regex.Pattern;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the end every sink must hold exactly what a batch recomputation over the whole topic gives.
  * The last run is stopped with SIGTERM and must exit 0.
  */
+@IntegrationTest
 class CrashRecoveryTest {
   private static final Pattern URL = Pattern.compile("query API \\+ dashboard: (http://\\S+)");
   private static final int POSTS = 4_000;
@@ -50,6 +53,7 @@ class CrashRecoveryTest {
   @TempDir Path dir;
 
   @Test
+  @Timeout(value = 20, unit = TimeUnit.MINUTES)  // four job starts and a broker restart
   void sinksAreExactAfterKillsAndABrokerRestart() throws Exception {
     long seed = System.nanoTime();
     Random random = new Random(seed);

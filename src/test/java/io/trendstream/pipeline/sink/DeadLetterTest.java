@@ -16,6 +16,7 @@ import io.trendstream.pipeline.JobStatus.QueryStatus;
 import io.trendstream.serve.StoreQueryService;
 import io.trendstream.store.LiveStore;
 import io.trendstream.testing.Await;
+import io.trendstream.testing.IntegrationTest;
 import io.trendstream.testing.TestStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * counted exactly, every bad one lands once in the dead-letter topic with its original bytes,
  * partition, offset and reason, and the malformed count shows in the query progress.
  */
+@IntegrationTest
 class DeadLetterTest {
   private static final Instant START = Instant.parse("2026-11-24T10:00:00Z");
   /** A small limit so an "oversized" value stays cheap to produce. */

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.trendstream.broker.EmbeddedKafkaBroker;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.post.Post;
+import io.trendstream.testing.IntegrationTest;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * changes nothing, and one-line errors for an unreachable server. Each test has its own
  * database.
  */
+@IntegrationTest
 class JdbcCountSinkTest {
   private static final Instant START = Instant.parse("2026-11-24T10:00:00Z");
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trendstream.broker.EmbeddedKafkaBroker;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.post.Post;
+import io.trendstream.testing.IntegrationTest;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * compacted topics equals the counts recomputed from the posts, and still does after a batch is
  * replayed from the checkpoint.
  */
+@IntegrationTest
 class KafkaCountSinkTest {
   private static final Instant START = Instant.parse("2026-11-24T10:00:00Z");
   private static final ObjectMapper JSON = new ObjectMapper();

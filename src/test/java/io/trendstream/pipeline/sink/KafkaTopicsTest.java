@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trendstream.broker.EmbeddedKafkaBroker;
 import io.trendstream.broker.KafkaTestClients;
+import io.trendstream.testing.IntegrationTest;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The sinks' topic creation against a real broker, as it would meet an external cluster. */
+@IntegrationTest
 class KafkaTopicsTest {
   @TempDir Path dir;
 

@@ -7,6 +7,7 @@ import io.trendstream.broker.EmbeddedKafkaBroker;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.post.Post;
 import io.trendstream.post.TwitterTime;
+import io.trendstream.testing.IntegrationTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code --sink parquet:DIR} against the real embedded broker: every post exactly once, in the
  * partition of its date, also after the last batch is replayed from the checkpoint.
  */
+@IntegrationTest
 class ParquetPostSinkTest {
   /** 300 posts at 2/s from here cross midnight: two date partitions. */
   private static final Instant START = Instant.parse("2026-11-24T23:58:30Z");
