@@ -3,6 +3,7 @@ package io.trendstream.source;
 import io.trendstream.post.Post;
 import io.trendstream.post.TwitterTime;
 import java.util.List;
+import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
@@ -12,17 +13,23 @@ import java.util.SplittableRandom;
  * @mentions, t.co-style URLs and the odd emoji. Six trending topics ({@link #TRENDS}) rise and
  * fall in turn: each topic's share of posts follows a bell curve centred {@link #TREND_SPACING}
  * posts after the previous one's, repeating every {@link #TREND_CYCLE} posts, so windowed word
- * counts show trends coming and going. Same arguments, same posts: ids, texts and times are a
- * function of the seed and the post's index only.
+ * counts show trends coming and going. The {@link Vocabulary} sets how many distinct words the
+ * rest of the text uses: {@link Vocabulary#SMALL}'s fixed set of about 2,500, or a long tail of
+ * generated words, names, typos, handles, hashtags and shared links ({@link LongTail}) that grows
+ * with the stream as real posts' vocabulary does. Same arguments, same posts: ids, texts and
+ * times are a function of the seed, the vocabulary and the post's index only.
  *
  * <p>Hot path: no regex, no String.format, one StringBuilder reused; created_at is formatted
- * once per event-time second.
+ * once per event-time second; tail words are spelled from their rank, never looked up, so memory
+ * stays flat however long the stream runs.
  */
 public final class SyntheticSource implements PostSource {
   /** A trending topic: one hashtag used in every language, plus words about it per language. */
   public record Trend(String hashtag, String[][] wordsByLang) {}
 
   public static final String[] LANGS = {"en", "es", "ja", "de", "fr", "pt"};
+  /** Index of Japanese in {@link #LANGS}: written without spaces, and without typos here. */
+  static final int JA = 2;
   /** Cumulative language mix, in the order of {@link #LANGS}: en 40%, es 15%, ja 15%, ... */
   private static final double[] LANG_CUMULATIVE = {0.40, 0.55, 0.70, 0.80, 0.90, 1.0};
 
@@ -151,6 +158,9 @@ public final class SyntheticSource implements PostSource {
   private static final int WEIGHT_REFRESH = 64;
 
   private final long seed;
+  private final Vocabulary vocabulary;
+  /** Null for {@link Vocabulary#SMALL}: its draws are exactly the original feed's. */
+  private final LongTail tail;
   private final long startEpochMillis;
   private final double millisPerPost;
   private final SplittableRandom random;
@@ -163,16 +173,29 @@ public final class SyntheticSource implements PostSource {
   private String cachedCreatedAt;
 
   /**
-   * @param seed same seed and start, same posts
-   * @param startEpochMillis event time of the first post
-   * @param postsPerEventSecond event time advances one second per this many posts (> 0)
+   * The {@link Vocabulary#SMALL} feed, whose fixed word set tests count exactly.
+   *
+   * @see #SyntheticSource(long, long, double, Vocabulary)
    */
   public SyntheticSource(long seed, long startEpochMillis, double postsPerEventSecond) {
+    this(seed, startEpochMillis, postsPerEventSecond, Vocabulary.SMALL);
+  }
+
+  /**
+   * @param seed same seed, start and vocabulary, same posts
+   * @param startEpochMillis event time of the first post
+   * @param postsPerEventSecond event time advances one second per this many posts (> 0)
+   * @param vocabulary how many distinct words the posts use
+   */
+  public SyntheticSource(long seed, long startEpochMillis, double postsPerEventSecond,
+      Vocabulary vocabulary) {
     if (!(postsPerEventSecond > 0) || Double.isInfinite(postsPerEventSecond)) {
       throw new IllegalArgumentException(
           "postsPerEventSecond must be a positive number, got " + postsPerEventSecond);
     }
     this.seed = seed;
+    this.vocabulary = Objects.requireNonNull(vocabulary, "vocabulary");
+    this.tail = vocabulary.tail() == null ? null : new LongTail(vocabulary.tail());
     this.startEpochMillis = startEpochMillis;
     this.millisPerPost = 1000.0 / postsPerEventSecond;
     this.random = new SplittableRandom(seed);
@@ -244,10 +267,15 @@ public final class SyntheticSource implements PostSource {
     StringBuilder b = sb;
     b.setLength(0);
     if (random.nextInt(7) == 0) {
-      b.append('@').append(HANDLES[random.nextInt(HANDLES.length)]);
-      b.append(random.nextInt(100)).append(' ');
+      b.append('@');
+      if (tail != null && random.nextDouble() < tail.params().handleShare()) {
+        tail.handle(b, tail.rank(random, tail.params().handleOffset()));
+      } else {
+        b.append(HANDLES[random.nextInt(HANDLES.length)]).append(random.nextInt(100));
+      }
+      b.append(' ');
     }
-    if (LANGS[lang].equals("ja")) {
+    if (lang == JA) {
       japaneseSentence(b, lang, trend);
     } else {
       spacedSentence(b, lang, trend);
@@ -259,13 +287,22 @@ public final class SyntheticSource implements PostSource {
       b.append(' ').append(TRENDS.get(trend).hashtag());
     }
     if (random.nextInt(4) == 0) {
-      String[] tags = TAGS[lang];
-      b.append(' ').append(tags[random.nextInt(tags.length)]);
+      b.append(' ');
+      if (tail != null && random.nextDouble() < tail.params().tagShare()) {
+        tail.hashtag(b, lang, tail.rank(random, tail.params().tagOffset()));
+      } else {
+        String[] tags = TAGS[lang];
+        b.append(tags[random.nextInt(tags.length)]);
+      }
     }
     if (random.nextInt(5) == 0) {
       b.append(" https://t.co/");
-      for (int k = 0; k < 10; k++) {
-        b.append(BASE62[random.nextInt(BASE62.length)]);
+      if (tail != null) {
+        tail.link(b, tail.rank(random, tail.params().urlOffset()));
+      } else {
+        for (int k = 0; k < 10; k++) {
+          b.append(BASE62[random.nextInt(BASE62.length)]);
+        }
       }
     }
     return b.toString();
@@ -286,7 +323,7 @@ public final class SyntheticSource implements PostSource {
       } else if (random.nextInt(5) < 2) {
         b.append(function[random.nextInt(function.length)]);
       } else {
-        b.append(words[skewed(words.length)]);
+        contentWord(b, lang, words);
       }
     }
     b.append(PUNCT[random.nextInt(PUNCT.length)]);
@@ -303,12 +340,34 @@ public final class SyntheticSource implements PostSource {
         String[] tw = TRENDS.get(trend).wordsByLang()[lang];
         b.append(tw[random.nextInt(tw.length)]);
       } else {
-        b.append(words[skewed(words.length)]);
+        contentWord(b, lang, words);
       }
       b.append(particles[random.nextInt(particles.length)]);
     }
     b.append(JA_ENDINGS[random.nextInt(JA_ENDINGS.length)]);
     b.append(JA_PUNCT[random.nextInt(JA_PUNCT.length)]);
+  }
+
+  /**
+   * A head word, or with the vocabulary's tail a tail word now and then, or a head word with a
+   * typo. One uniform draw decides among the three, to keep the per-word cost low.
+   */
+  private void contentWord(StringBuilder b, int lang, String[] words) {
+    if (tail == null) {
+      b.append(words[skewed(words.length)]);
+      return;
+    }
+    Vocabulary.Tail p = tail.params();
+    double u = random.nextDouble();
+    if (u < p.wordShare()) {
+      tail.word(b, lang, tail.rank(random, p.wordOffset()));
+      return;
+    }
+    int from = b.length();
+    b.append(words[skewed(words.length)]);
+    if (u < p.wordShare() + p.typoRate() && lang != JA) {
+      tail.typo(b, from, random);
+    }
   }
 
   /** Zipf-like: squaring a uniform draw favours the front of a frequency-ordered list. */
@@ -331,8 +390,12 @@ public final class SyntheticSource implements PostSource {
     return index;
   }
 
+  public Vocabulary vocabulary() {
+    return vocabulary;
+  }
+
   @Override
   public String describe() {
-    return "synthetic(seed=" + seed + ")";
+    return "synthetic(seed=" + seed + ", vocabulary=" + vocabulary.flagValue() + ")";
   }
 }

@@ -133,7 +133,8 @@ class PostProducerTest {
     producer.close();
     assertThat(statuses.size()).isGreaterThanOrEqualTo(4);
     assertThat(statuses.get(0).finished()).isFalse();
-    assertThat(statuses.get(0).line()).contains("posts/s", "source synthetic(seed=1)");
+    assertThat(statuses.get(0).line())
+        .contains("posts/s", "source synthetic(seed=1, vocabulary=small)");
     assertThat(statuses).last().matches(PostProducer.Status::finished);
   }
 
