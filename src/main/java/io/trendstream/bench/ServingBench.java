@@ -1,0 +1,243 @@
+package io.trendstream.bench;
+
+import io.trendstream.broker.EmbeddedKafkaBroker;
+import io.trendstream.pipeline.JobStatus;
+import io.trendstream.pipeline.SparkSessions;
+import io.trendstream.pipeline.StoreSink;
+import io.trendstream.pipeline.StreamConfig;
+import io.trendstream.pipeline.StreamingJob;
+import io.trendstream.pipeline.sink.DeadLetterSink;
+import io.trendstream.produce.PostProducer;
+import io.trendstream.produce.ProducerSettings;
+import io.trendstream.serve.DashboardData;
+import io.trendstream.serve.QueryService.QueryRejectedException;
+import io.trendstream.serve.StoreQueryService;
+import io.trendstream.source.SyntheticSource;
+import io.trendstream.source.Vocabulary;
+import io.trendstream.store.EmbeddedStore;
+import io.trendstream.store.LiveStore;
+import io.trendstream.store.StoreSettings;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQueryListener;
+
+/**
+ * Live serving under sustained ingest, in the demo's configuration: the embedded broker, the
+ * producer at a fixed rate over a {@link Vocabulary}, the streaming job (three live tables and
+ * the dead letters) writing into the embedded PostgreSQL store, and the dashboard's queries plus
+ * the README's two example queries once a second, as people watching would send them.
+ *
+ * <p>Output: every {@link Settings#sampleEvery} a {@link Sample} (posts acked and counted, the
+ * backlog, the latest batch time per live table, distinct words, heap, RSS, store size), and
+ * per query the SQL latency percentiles over the run.
+ */
+public final class ServingBench {
+  /** The README's example queries and the dashboard's panels, by the name the report uses. */
+  static final String TOP10 = "top-10 words";
+  static final String COUNT = "count(*) words";
+
+  /**
+   * @param rate posts per second the producer sends
+   * @param duration how long the producer sends (the run ends then)
+   * @param sampleEvery how often a sample is printed
+   */
+  public record Settings(Vocabulary vocabulary, double rate, Duration duration,
+      Duration sampleEvery, long seed, String master, Path workDir) {}
+
+  /**
+   * @param backlog posts acked by Kafka that the running count has not counted yet
+   * @param batchMs latest batch duration of word_counts, windowed_word_counts, tweets
+   */
+  public record Sample(double seconds, long acked, long counted, long backlog, long[] batchMs,
+      long distinctWords, long heapMb, long rssMb, long storeMb) {}
+
+  public record Latency(String query, int n, double p50Ms, double p99Ms, double maxMs) {}
+
+  public record Result(Settings settings, List<Sample> samples, List<Latency> latencies,
+      double ackedPerSecond, double countedPerSecond) {}
+
+  private final Settings settings;
+  private final PrintStream out;
+
+  public ServingBench(Settings settings, PrintStream out) {
+    this.settings = settings;
+    this.out = out;
+  }
+
+  public Result run() throws Exception {
+    Path work = settings.workDir() != null
+        ? Files.createDirectories(settings.workDir())
+        : Files.createTempDirectory("trendstream-serving");
+    String topic = "serving-" + System.currentTimeMillis();
+    try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(work.resolve("kafka"), 0);
+        EmbeddedStore server = new EmbeddedStore(work.resolve("postgres"), 0)) {
+      broker.start();
+      broker.createTopic(topic, 2, (short) 1);
+      server.start();
+      SparkSession spark = SparkSessions.create(settings.master(), Map.of());
+      try (LiveStore store = new LiveStore(server.url(), server.readerUrl(),
+          StoreSettings.DEFAULT)) {
+        store.prepare();
+        StreamConfig config = new StreamConfig();
+        config.bootstrapServers = broker.bootstrapServers();
+        config.topic = topic;
+        config.dataDir = work;
+        config.sinks.add(new DeadLetterSink(DeadLetterSink.TOPIC)); // as the demo has it
+        return run(spark, broker, store, config);
+      } finally {
+        spark.stop();
+      }
+    }
+  }
+
+  private Result run(SparkSession spark, EmbeddedKafkaBroker broker, LiveStore store,
+      StreamConfig config) throws Exception {
+    Counted counted = new Counted(StreamingJob.WORD_COUNTS);
+    spark.streams().addListener(counted);
+    StreamingJob job = new StreamingJob(
+        spark, config, StreamingJob.kafka(config), new StoreSink(store));
+    StoreQueryService sql = new StoreQueryService(store.readers(), 10_000,
+        StoreSettings.DEFAULT_SQL_TIMEOUT, new JobStatus(job)::queries);
+    Map<String, String> queries = new LinkedHashMap<>();
+    queries.put(TOP10, "SELECT word, count FROM word_counts ORDER BY count DESC LIMIT 10");
+    queries.put(COUNT, "SELECT count(*) FROM word_counts");
+    queries.put("dashboard top words", DashboardData.topWordsSql(DashboardData.View.DEFAULT));
+    queries.put("dashboard trends", DashboardData.trendsSql(DashboardData.View.DEFAULT));
+    queries.put("dashboard languages", DashboardData.languagesSql());
+    Map<String, List<Double>> latencies = new ConcurrentHashMap<>();
+    queries.keySet().forEach(q -> latencies.put(q, Collections.synchronizedList(
+        new ArrayList<>())));
+
+    out.printf(Locale.ROOT, "serving: %s vocabulary, %,.0f posts/s for %d s, queries every "
+        + "second%n", settings.vocabulary().flagValue(), settings.rate(),
+        settings.duration().toSeconds());
+    out.println("    s      acked    counted   backlog  wc-ms  win-ms  tw-ms   words  heapMB "
+        + " rssMB  storeMB");
+    List<Sample> samples = new ArrayList<>();
+    job.start();
+    PostProducer producer = new PostProducer(new ProducerSettings(config.bootstrapServers),
+        new SyntheticSource(settings.seed(), System.currentTimeMillis(), settings.rate(),
+            settings.vocabulary()),
+        new PostProducer.Options(config.topic, settings.rate(), 0), s -> {});
+    long start = System.nanoTime();
+    long end = start + settings.duration().toNanos();
+    long nextSample = start + settings.sampleEvery().toNanos();
+    long words = 0;
+    producer.start();
+    try {
+      while (System.nanoTime() < end) {
+        long tick = System.nanoTime();
+        for (Map.Entry<String, String> q : queries.entrySet()) {
+          long t = System.nanoTime();
+          try {
+            List<List<Object>> rows = sql.sql(q.getValue()).rows();
+            if (q.getKey().equals(COUNT)) {
+              words = ((Number) rows.get(0).get(0)).longValue();
+            }
+          } catch (QueryRejectedException e) {
+            throw new IllegalStateException(q.getKey() + " failed: " + e.getMessage(), e);
+          }
+          latencies.get(q.getKey()).add((System.nanoTime() - t) / 1e6);
+        }
+        if (System.nanoTime() >= nextSample) {
+          nextSample += settings.sampleEvery().toNanos();
+          Sample s = sample(start, producer, counted, job, words, sql);
+          samples.add(s);
+          out.printf(Locale.ROOT, "%5.0f %10d %10d %9d %6d %7d %6d %7d %7d %6d %8d%n",
+              s.seconds(), s.acked(), s.counted(), s.backlog(), s.batchMs()[0], s.batchMs()[1],
+              s.batchMs()[2], s.distinctWords(), s.heapMb(), s.rssMb(), s.storeMb());
+        }
+        LockSupport.parkNanos(Math.max(0, tick + 1_000_000_000L - System.nanoTime()));
+      }
+    } finally {
+      producer.stop();
+      producer.close();
+      job.close();
+      spark.streams().removeListener(counted);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    List<Latency> lat = new ArrayList<>();
+    for (Map.Entry<String, List<Double>> e : latencies.entrySet()) {
+      List<Double> ms = new ArrayList<>(e.getValue());
+      Collections.sort(ms);
+      lat.add(new Latency(e.getKey(), ms.size(), LatencyProbe.percentile(ms, 50),
+          LatencyProbe.percentile(ms, 99), LatencyProbe.percentile(ms, 100)));
+    }
+    Sample last = samples.isEmpty() ? null : samples.get(samples.size() - 1);
+    Result r = new Result(settings, samples, lat,
+        last == null ? 0 : last.acked() / last.seconds(),
+        last == null ? 0 : last.counted() / last.seconds());
+    print(r, seconds);
+    return r;
+  }
+
+  private Sample sample(long start, PostProducer producer, Counted counted, StreamingJob job,
+      long words, StoreQueryService sql) throws QueryRejectedException {
+    long acked = producer.status().acked();
+    long[] batchMs = new long[3];
+    List<String> tables = List.of(StreamingJob.WORD_COUNTS, StreamingJob.WINDOWED_WORD_COUNTS,
+        StreamingJob.TWEETS);
+    for (var q : job.queries()) {
+      int i = tables.indexOf(q.name());
+      var p = q.lastProgress();
+      if (i >= 0 && p != null) {
+        batchMs[i] = p.durationMs().getOrDefault("triggerExecution", 0L);
+      }
+    }
+    long storeBytes = ((Number) sql.sql("SELECT pg_database_size(current_database())").rows()
+        .get(0).get(0)).longValue();
+    long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    return new Sample((System.nanoTime() - start) / 1e9, acked, counted.posts.get(),
+        Math.max(0, acked - counted.posts.get()), batchMs, words, heap >> 20,
+        MemoryMonitor.procStatusBytes("VmRSS:") >> 20, storeBytes >> 20);
+  }
+
+  private void print(Result r, double seconds) {
+    out.printf(Locale.ROOT, "serving (%s): %,.0f posts/s acked, %,.0f posts/s counted over "
+        + "%.0f s%n", settings.vocabulary().flagValue(), r.ackedPerSecond(),
+        r.countedPerSecond(), seconds);
+    for (Latency l : r.latencies()) {
+      out.printf(Locale.ROOT, "  %-22s n=%4d  p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms%n",
+          l.query(), l.n(), l.p50Ms(), l.p99Ms(), l.maxMs());
+    }
+  }
+
+  /** Posts the running count's batches took in (its input rows), from Spark's progress. */
+  private static final class Counted extends StreamingQueryListener {
+    private final String query;
+    final AtomicLong posts = new AtomicLong();
+
+    Counted(String query) {
+      this.query = query;
+    }
+
+    @Override
+    public void onQueryProgress(QueryProgressEvent event) {
+      if (query.equals(event.progress().name())) {
+        posts.addAndGet(event.progress().numInputRows());
+      }
+    }
+
+    @Override
+    public void onQueryStarted(QueryStartedEvent event) {}
+
+    @Override
+    public void onQueryIdle(QueryIdleEvent event) {}
+
+    @Override
+    public void onQueryTerminated(QueryTerminatedEvent event) {}
+  }
+}
