@@ -178,6 +178,8 @@ public final class LiveStore implements AutoCloseable {
    * over, so the table always equals what the checkpoint holds.
    *
    * @return whether the batch was applied (false: a replay, skipped)
+   * @throws StoreUnavailableException when a count table's first batch here is not the query's
+   *     first: the store lost what the checkpoint says it holds
    */
   public boolean write(String table, String queryId, long batchId, Batch batch) throws Exception {
     try (Connection c = writers.getConnection()) {
@@ -201,8 +203,16 @@ public final class LiveStore implements AutoCloseable {
           batch.skipped();
           return false;
         }
+        if (lastQuery == null && batchId > 0 && !table.equals(TWEETS)) {
+          // Update mode sends only what changed: the counts of earlier batches would be missing.
+          throw new StoreUnavailableException("the store at " + description + " has no record "
+              + "of " + table + ", but the job's checkpoint is at batch " + batchId + ": the "
+              + "store was replaced or emptied. Point --store at the database the job wrote, "
+              + "or delete the job's checkpoints to count again from Kafka", null);
+        }
         try (Statement s = c.createStatement()) {
-          if (!queryId.equals(lastQuery)) {
+          if (lastQuery != null && !queryId.equals(lastQuery)) {
+            // A new checkpoint counts from the start again: so must its table.
             s.execute("TRUNCATE " + table);
           }
           apply(c, s, table, batch.copyText());
@@ -285,7 +295,7 @@ public final class LiveStore implements AutoCloseable {
       return;
     }
     lastCapCheck.put(TWEETS, now);
-    s.execute("DELETE FROM " + TWEETS + " WHERE event_time < (SELECT event_time FROM " + TWEETS
+    s.execute("DELETE FROM " + TWEETS + " WHERE event_time <= (SELECT event_time FROM " + TWEETS
         + " ORDER BY event_time DESC OFFSET " + settings.retainPosts() + " LIMIT 1)");
   }
 
