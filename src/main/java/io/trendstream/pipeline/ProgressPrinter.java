@@ -1,5 +1,7 @@
 package io.trendstream.pipeline;
 
+import static io.trendstream.common.Messages.finite;
+
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
@@ -46,10 +48,6 @@ public final class ProgressPrinter extends StreamingQueryListener {
           .append(top.get(i).getLong(1));
     }
     return sb.toString();
-  }
-
-  private static double finite(double d) {
-    return Double.isFinite(d) ? d : 0;
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.trendstream.produce;
 
+import static io.trendstream.common.Messages.rootMessage;
+
 import io.trendstream.common.UserError;
 import io.trendstream.post.Post;
 import io.trendstream.post.PostJson;
@@ -410,13 +412,5 @@ public final class PostProducer implements AutoCloseable {
       throw new UserError("topic '" + topic + "' does not exist on " + bootstrap
           + " (the 'broker' command creates '" + Post.TOPIC + "')");
     }
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
   }
 }
