@@ -1,6 +1,7 @@
 package io.trendstream.cli;
 
 import io.trendstream.broker.EmbeddedKafkaBroker;
+import io.trendstream.common.DaemonThreads;
 import io.trendstream.common.UserError;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.produce.KafkaPreCheck;
@@ -119,7 +120,7 @@ public final class DemoCommand implements Callable<Integer> {
    * than leaving a dashboard that silently stopped moving. Finishing --count is no failure.
    */
   private static void watch(PostProducer producer, Lifecycle life) {
-    Thread watcher = new Thread(() -> {
+    DaemonThreads.start("producer-watch", () -> {
       try {
         while (!producer.awaitDone(java.time.Duration.ofSeconds(1))) {
           // keep waiting
@@ -131,8 +132,6 @@ public final class DemoCommand implements Callable<Integer> {
       if (failure != null) {
         life.fail("producer stopped: " + failure.getMessage());
       }
-    }, "producer-watch");
-    watcher.setDaemon(true);
-    watcher.start();
+    });
   }
 }

@@ -2,6 +2,7 @@ package io.trendstream.produce;
 
 import static io.trendstream.common.Messages.rootMessage;
 
+import io.trendstream.common.DaemonThreads;
 import io.trendstream.common.UserError;
 import io.trendstream.post.Post;
 import io.trendstream.post.PostJson;
@@ -184,15 +185,13 @@ public final class PostProducer implements AutoCloseable {
     if (thread != null) {
       return this;
     }
-    thread = new Thread(() -> {
+    thread = DaemonThreads.start("trendstream-producer", () -> {
       try {
         run();
       } catch (RuntimeException e) {
         LOG.error("producer stopped: {}", e.getMessage());
       }
-    }, "trendstream-producer");
-    thread.setDaemon(true);
-    thread.start();
+    });
     return this;
   }
 
@@ -254,11 +253,8 @@ public final class PostProducer implements AutoCloseable {
     }
     startNanos = System.nanoTime();
     lastStatusNanos = startNanos;
-    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "trendstream-producer-status");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
+        DaemonThreads.factory("trendstream-producer-status"));
     long intervalMs = Math.max(1, options.statusInterval().toMillis());
     ticker.scheduleAtFixedRate(this::reportInterval, intervalMs, intervalMs,
         TimeUnit.MILLISECONDS);
