@@ -9,6 +9,7 @@ import io.trendstream.produce.PostProducer;
 import io.trendstream.produce.ProducerSettings;
 import io.trendstream.source.PostSource;
 import java.io.PrintStream;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.apache.spark.sql.SparkSession;
@@ -54,8 +55,11 @@ public final class DemoCommand implements Callable<Integer> {
     boolean external = spec.commandLine().getParseResult().hasMatchedOption("--bootstrap-server");
     double rate = produce.rateOr(DEMO_RATE);
     // Every flag is checked before anything starts: a typo fails in a second, not after the
-    // broker and Spark came up. The address is filled in once the broker has one.
-    StreamConfig config = stream.toConfig(produce.bootstrapServer(), produce.topic());
+    // broker and Spark came up. With the embedded broker this is the check only: the job's
+    // config is built again, complete, once the broker has an address.
+    Map<String, String> kafkaProperties = produce.kafkaProperties();
+    StreamConfig checked =
+        stream.toConfig(produce.bootstrapServer(), produce.topic(), kafkaProperties);
     // Opened first: a missing file or token fails in a second, not after Spark has started.
     PostSource source = produce.openSource(rate);
     try (Lifecycle life = new Lifecycle()) {
@@ -73,13 +77,13 @@ public final class DemoCommand implements Callable<Integer> {
         life.add("Kafka broker", broker);
         broker.createTopic(produce.topic(), TOPIC_PARTITIONS, (short) 1);
         bootstrap = broker.bootstrapServers();
-      } else if (!KafkaPreCheck.topicExists(bootstrap, produce.topic(),
-          produce.kafkaProperties())) {
+      } else if (!KafkaPreCheck.topicExists(bootstrap, produce.topic(), kafkaProperties)) {
         throw new UserError("topic '" + produce.topic() + "' does not exist at " + bootstrap
             + "; create it (e.g. kafka-topics.sh --create --topic " + produce.topic() + ")");
       }
-      config.bootstrapServers = bootstrap;
-      config.kafkaProperties.putAll(produce.kafkaProperties());
+      StreamConfig config = external
+          ? checked
+          : stream.toConfig(bootstrap, produce.topic(), kafkaProperties);
       // Producing before the job starts: its first batch then finds posts waiting (it reads
       // from the earliest offset, or from its checkpoint), rather than running empty.
       PostProducer producer = new PostProducer(
