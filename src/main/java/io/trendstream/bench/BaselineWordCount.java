@@ -1,5 +1,6 @@
 package io.trendstream.bench;
 
+import io.trendstream.common.DaemonThreads;
 import io.trendstream.pipeline.PostFields;
 import io.trendstream.pipeline.Tokenizer;
 import java.time.Duration;
@@ -65,11 +66,8 @@ public final class BaselineWordCount {
     for (int i = 0; i < partitions.size(); i++) {
       shares.get(i % threads).add(partitions.get(i));
     }
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread th = new Thread(r, "bench-baseline");
-      th.setDaemon(true);
-      return th;
-    });
+    ExecutorService pool = Executors.newFixedThreadPool(threads,
+        DaemonThreads.factory("bench-baseline"));
     try {
       List<Future<Map<String, long[]>>> futures = new ArrayList<>();
       for (List<TopicPartition> share : shares) {

@@ -48,11 +48,21 @@ public record BenchSettings(
   /** Two: after one, C2 was still compiling Spark's generated code (run 1 ran ~30% slower). */
   public static final int DEFAULT_WARMUPS = 2;
   public static final int DEFAULT_RUNS = 3;
+  public static final int QUICK_WARMUPS = 1;
+  public static final int QUICK_RUNS = 1;
   public static final double DEFAULT_LATENCY_RATE = 5_000;
-  public static final Duration DEFAULT_LATENCY_WARMUP = Duration.ofSeconds(15);
-  public static final Duration DEFAULT_LATENCY_DURATION = Duration.ofSeconds(60);
-  public static final Duration QUICK_LATENCY_WARMUP = Duration.ofSeconds(3);
-  public static final Duration QUICK_LATENCY_DURATION = Duration.ofSeconds(10);
+  // The latency phase's lengths in whole seconds too: --help texts need compile-time constants.
+  public static final int DEFAULT_LATENCY_WARMUP_S = 15;
+  public static final int DEFAULT_LATENCY_DURATION_S = 60;
+  public static final int QUICK_LATENCY_WARMUP_S = 3;
+  public static final int QUICK_LATENCY_DURATION_S = 10;
+  public static final Duration DEFAULT_LATENCY_WARMUP =
+      Duration.ofSeconds(DEFAULT_LATENCY_WARMUP_S);
+  public static final Duration DEFAULT_LATENCY_DURATION =
+      Duration.ofSeconds(DEFAULT_LATENCY_DURATION_S);
+  public static final Duration QUICK_LATENCY_WARMUP = Duration.ofSeconds(QUICK_LATENCY_WARMUP_S);
+  public static final Duration QUICK_LATENCY_DURATION =
+      Duration.ofSeconds(QUICK_LATENCY_DURATION_S);
   /** One per core of the 2-core machine the targets are set for. */
   public static final int DEFAULT_PARTITIONS = 2;
   public static final long DEFAULT_SEED = 42;
@@ -87,9 +97,9 @@ public record BenchSettings(
 
   /** The small version: every phase, fewer posts, one timed run, a short latency phase. */
   public static BenchSettings quick() {
-    return new BenchSettings(QUICK_POSTS, 1, 1, DEFAULT_LATENCY_RATE, QUICK_LATENCY_WARMUP,
-        QUICK_LATENCY_DURATION, DEFAULT_PARTITIONS, DEFAULT_SEED, List.of(Engine.values()),
-        true, true, true, DEFAULT_MASTER, Map.of(), null);
+    return new BenchSettings(QUICK_POSTS, QUICK_WARMUPS, QUICK_RUNS, DEFAULT_LATENCY_RATE,
+        QUICK_LATENCY_WARMUP, QUICK_LATENCY_DURATION, DEFAULT_PARTITIONS, DEFAULT_SEED,
+        List.of(Engine.values()), true, true, true, DEFAULT_MASTER, Map.of(), null);
   }
 
   public BenchSettings withPosts(long n) {

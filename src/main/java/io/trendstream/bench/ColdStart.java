@@ -1,5 +1,6 @@
 package io.trendstream.bench;
 
+import io.trendstream.common.DaemonThreads;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -69,10 +70,8 @@ public final class ColdStart {
     CompletableFuture<String> url = new CompletableFuture<>();
     CompletableFuture<Double> ready = new CompletableFuture<>();
     CompletableFuture<Double> counted = new CompletableFuture<>();
-    Thread reader = new Thread(() -> copy(child, log, launched, url, ready, counted),
-        "cold-start-log");
-    reader.setDaemon(true);
-    reader.start();
+    Thread reader = DaemonThreads.start("cold-start-log",
+        () -> copy(child, log, launched, url, ready, counted));
     try {
       long deadline = launched + TIMEOUT.toNanos();
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

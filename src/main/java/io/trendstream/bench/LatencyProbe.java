@@ -1,5 +1,6 @@
 package io.trendstream.bench;
 
+import io.trendstream.common.DaemonThreads;
 import io.trendstream.pipeline.StoreSink;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.pipeline.StreamingJob;
@@ -195,7 +196,7 @@ public final class LatencyProbe {
     private final Map<String, Long> seenAt;
     private final long jobStart;
     private final List<StateSample> states;
-    private final Thread thread = new Thread(this, "bench-latency-watcher");
+    private final Thread thread = DaemonThreads.create("bench-latency-watcher", this);
     private volatile boolean running = true;
     volatile double firstCountsSeconds = Double.NaN;
 
@@ -207,7 +208,6 @@ public final class LatencyProbe {
       this.seenAt = seenAt;
       this.jobStart = jobStart;
       this.states = states;
-      thread.setDaemon(true);
     }
 
     void start() {

@@ -1,5 +1,6 @@
 package io.trendstream.bench;
 
+import io.trendstream.common.DaemonThreads;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -26,9 +27,7 @@ public final class MemoryMonitor implements AutoCloseable {
   private final Thread thread;
 
   public MemoryMonitor() {
-    thread = new Thread(this::loop, "bench-memory");
-    thread.setDaemon(true);
-    thread.start();
+    thread = DaemonThreads.start("bench-memory", this::loop);
   }
 
   private void loop() {

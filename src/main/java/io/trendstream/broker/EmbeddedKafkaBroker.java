@@ -1,5 +1,7 @@
 package io.trendstream.broker;
 
+import static io.trendstream.common.Messages.rootMessage;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -440,13 +442,5 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     } catch (IOException e) {
       return false;
     }
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t.getMessage() != null ? t.getMessage() : t.toString();
   }
 }

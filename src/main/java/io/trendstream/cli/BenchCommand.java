@@ -38,21 +38,25 @@ public final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--quick",
-      description = "Small version: " + BenchSettings.QUICK_POSTS + " posts, 1 warm-up and 1 "
-          + "run, 10 s of latency. Checks correctness; its speeds mean little.")
+      description = "Small version: " + BenchSettings.QUICK_POSTS + " posts, "
+          + BenchSettings.QUICK_WARMUPS + " warm-up and " + BenchSettings.QUICK_RUNS + " run, "
+          + BenchSettings.QUICK_LATENCY_DURATION_S + " s of latency. Checks correctness; its "
+          + "speeds mean little.")
   boolean quick;
 
   @Option(names = "--posts", paramLabel = "N",
-      description = "Posts to preload (default: 1000000; --quick: 50000).")
+      description = "Posts to preload (default: " + BenchSettings.DEFAULT_POSTS + "; --quick: "
+          + BenchSettings.QUICK_POSTS + ").")
   Long posts;
 
   @Option(names = "--runs", paramLabel = "N",
-      description = "Timed runs per engine (default: 3; --quick: 1).")
+      description = "Timed runs per engine (default: " + BenchSettings.DEFAULT_RUNS
+          + "; --quick: " + BenchSettings.QUICK_RUNS + ").")
   Integer runs;
 
   @Option(names = "--warmups", paramLabel = "N",
       description = "Untimed warm-up runs per engine (default: "
-          + BenchSettings.DEFAULT_WARMUPS + "; --quick: 1).")
+          + BenchSettings.DEFAULT_WARMUPS + "; --quick: " + BenchSettings.QUICK_WARMUPS + ").")
   Integer warmups;
 
   @Option(names = "--engines", paramLabel = "LIST",
@@ -63,15 +67,20 @@ public final class BenchCommand implements Callable<Integer> {
   String engines;
 
   @Option(names = "--rate", paramLabel = "POSTS_PER_S",
-      description = "Producer rate of the latency phase (default: 5000).")
+      description = "Producer rate of the latency phase (default: "
+          + (long) BenchSettings.DEFAULT_LATENCY_RATE + ").")
   Double rate;
 
   @Option(names = "--latency-seconds", paramLabel = "S",
-      description = "Measured seconds of the latency phase (default: 60; --quick: 10).")
+      description = "Measured seconds of the latency phase (default: "
+          + BenchSettings.DEFAULT_LATENCY_DURATION_S + "; --quick: "
+          + BenchSettings.QUICK_LATENCY_DURATION_S + ").")
   Integer latencySeconds;
 
   @Option(names = "--latency-warmup-seconds", paramLabel = "S",
-      description = "Unmeasured seconds before it (default: 15; --quick: 3).")
+      description = "Unmeasured seconds before it (default: "
+          + BenchSettings.DEFAULT_LATENCY_WARMUP_S + "; --quick: "
+          + BenchSettings.QUICK_LATENCY_WARMUP_S + ").")
   Integer latencyWarmupSeconds;
 
   @Option(names = "--no-latency", description = "Skip the latency phase.")

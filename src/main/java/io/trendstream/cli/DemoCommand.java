@@ -1,6 +1,7 @@
 package io.trendstream.cli;
 
 import io.trendstream.broker.EmbeddedKafkaBroker;
+import io.trendstream.common.DaemonThreads;
 import io.trendstream.common.UserError;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.produce.KafkaPreCheck;
@@ -8,6 +9,7 @@ import io.trendstream.produce.PostProducer;
 import io.trendstream.produce.ProducerSettings;
 import io.trendstream.source.PostSource;
 import java.io.PrintStream;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.apache.spark.sql.SparkSession;
@@ -53,8 +55,11 @@ public final class DemoCommand implements Callable<Integer> {
     boolean external = spec.commandLine().getParseResult().hasMatchedOption("--bootstrap-server");
     double rate = produce.rateOr(DEMO_RATE);
     // Every flag is checked before anything starts: a typo fails in a second, not after the
-    // broker and Spark came up. The address is filled in once the broker has one.
-    StreamConfig config = stream.toConfig(produce.bootstrapServer(), produce.topic());
+    // broker and Spark came up. With the embedded broker this is the check only: the job's
+    // config is built again, complete, once the broker has an address.
+    Map<String, String> kafkaProperties = produce.kafkaProperties();
+    StreamConfig checked =
+        stream.toConfig(produce.bootstrapServer(), produce.topic(), kafkaProperties);
     // Opened first: a missing file or token fails in a second, not after Spark has started.
     PostSource source = produce.openSource(rate);
     try (Lifecycle life = new Lifecycle()) {
@@ -73,13 +78,13 @@ public final class DemoCommand implements Callable<Integer> {
         life.add("Kafka broker", broker);
         broker.createTopic(produce.topic(), TOPIC_PARTITIONS, (short) 1);
         bootstrap = broker.bootstrapServers();
-      } else if (!KafkaPreCheck.topicExists(bootstrap, produce.topic(),
-          produce.kafkaProperties())) {
+      } else if (!KafkaPreCheck.topicExists(bootstrap, produce.topic(), kafkaProperties)) {
         throw new UserError("topic '" + produce.topic() + "' does not exist at " + bootstrap
             + "; create it (e.g. kafka-topics.sh --create --topic " + produce.topic() + ")");
       }
-      config.bootstrapServers = bootstrap;
-      config.kafkaProperties.putAll(produce.kafkaProperties());
+      StreamConfig config = external
+          ? checked
+          : stream.toConfig(bootstrap, produce.topic(), kafkaProperties);
       // Producing before the job starts: its first batch then finds posts waiting (it reads
       // from the earliest offset, or from its checkpoint), rather than running empty.
       PostProducer producer = new PostProducer(
@@ -123,7 +128,7 @@ public final class DemoCommand implements Callable<Integer> {
    * than leaving a dashboard that silently stopped moving. Finishing --count is no failure.
    */
   private static void watch(PostProducer producer, Lifecycle life) {
-    Thread watcher = new Thread(() -> {
+    DaemonThreads.start("producer-watch", () -> {
       try {
         while (!producer.awaitDone(java.time.Duration.ofSeconds(1))) {
           // keep waiting
@@ -135,8 +140,6 @@ public final class DemoCommand implements Callable<Integer> {
       if (failure != null) {
         life.fail("producer stopped: " + failure.getMessage());
       }
-    }, "producer-watch");
-    watcher.setDaemon(true);
-    watcher.start();
+    });
   }
 }

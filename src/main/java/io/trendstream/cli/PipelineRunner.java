@@ -1,5 +1,6 @@
 package io.trendstream.cli;
 
+import io.trendstream.common.DaemonThreads;
 import io.trendstream.common.UserError;
 import io.trendstream.pipeline.JobStatus;
 import io.trendstream.pipeline.ProgressPrinter;
@@ -55,15 +56,13 @@ final class PipelineRunner {
    */
   static CompletableFuture<Store> startStore(Lifecycle life, StreamOptions opts) {
     CompletableFuture<Store> store = new CompletableFuture<>();
-    Thread t = new Thread(() -> {
+    DaemonThreads.start("store-start", () -> {
       try {
         store.complete(openStore(life, opts));
       } catch (Throwable e) {
         store.completeExceptionally(e);
       }
-    }, "store-start");
-    t.setDaemon(true);
-    t.start();
+    });
     return store;
   }
 
@@ -111,15 +110,13 @@ final class PipelineRunner {
     CompletableFuture<SparkSession> spark = new CompletableFuture<>();
     // A plain thread, not the common pool: it inherits the context class loader, which
     // spark-submit sets to the one that holds the application jar.
-    Thread t = new Thread(() -> {
+    DaemonThreads.start("spark-session-start", () -> {
       try {
         spark.complete(SparkSessions.create(opts.master, opts.sparkConf));
       } catch (Throwable e) {
         spark.completeExceptionally(e);
       }
-    }, "spark-session-start");
-    t.setDaemon(true);
-    t.start();
+    });
     life.add("Spark", () -> {
       // A session that failed to start has nothing to stop; its error is reported by start().
       SparkSession s = spark.exceptionally(e -> null).join();

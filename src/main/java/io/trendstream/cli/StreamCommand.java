@@ -22,8 +22,8 @@ public final class StreamCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    StreamConfig config = stream.toConfig(kafka.bootstrapServer(), kafka.topic());
-    config.kafkaProperties.putAll(kafka.kafkaProperties());
+    StreamConfig config =
+        stream.toConfig(kafka.bootstrapServer(), kafka.topic(), kafka.kafkaProperties());
     PrintStream out = System.out;
     if (!KafkaPreCheck.topicExists(config.bootstrapServers, config.topic,
         config.kafkaProperties)) {

@@ -141,10 +141,12 @@ public final class StreamOptions {
   public int maxPostBytes;
 
   /** Validates the values picocli cannot and builds the job's config. */
-  public StreamConfig toConfig(String bootstrapServers, String topic) {
+  public StreamConfig toConfig(String bootstrapServers, String topic,
+      Map<String, String> kafkaProperties) {
     StreamConfig c = new StreamConfig();
     c.bootstrapServers = bootstrapServers;
     c.topic = topic;
+    c.kafkaProperties.putAll(kafkaProperties);
     c.dataDir = dataDir;
     c.checkpointRoot = checkpointLocation;
     try {

@@ -1,5 +1,7 @@
 package io.trendstream.pipeline;
 
+import static io.trendstream.common.Messages.firstLine;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -149,9 +151,4 @@ public final class JobStatus {
     return late;
   }
 
-  private static String firstLine(String message) {
-    String m = message == null ? "" : message.strip();
-    int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
-  }
 }

@@ -1,5 +1,7 @@
 package io.trendstream.pipeline;
 
+import static io.trendstream.common.Messages.finite;
+
 import io.trendstream.store.LiveStore;
 import java.io.PrintStream;
 import java.util.List;
@@ -56,10 +58,6 @@ public final class ProgressPrinter extends StreamingQueryListener {
           .append(top.get(i).getValue());
     }
     return sb.toString();
-  }
-
-  private static double finite(double d) {
-    return Double.isFinite(d) ? d : 0;
   }
 
   @Override

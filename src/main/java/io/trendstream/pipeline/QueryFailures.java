@@ -1,5 +1,7 @@
 package io.trendstream.pipeline;
 
+import static io.trendstream.common.Messages.firstLine;
+
 /**
  * Turns a streaming query's failure into one line a user can act on. Input: the query name and
  * Spark's exception text (often a page long). Output: what happened and what to do.
@@ -21,11 +23,5 @@ public final class QueryFailures {
           + config.bootstrapServers + " any more.";
     }
     return "query " + query + " failed: " + firstLine(text);
-  }
-
-  private static String firstLine(String text) {
-    String t = text.strip();
-    int nl = t.indexOf('\n');
-    return nl < 0 ? t : t.substring(0, nl);
   }
 }

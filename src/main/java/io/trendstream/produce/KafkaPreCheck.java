@@ -1,5 +1,7 @@
 package io.trendstream.produce;
 
+import static io.trendstream.common.Messages.rootMessage;
+
 import io.trendstream.common.UserError;
 import java.time.Duration;
 import java.util.List;
@@ -101,13 +103,5 @@ public final class KafkaPreCheck {
     return new UserError("cannot reach Kafka at " + bootstrap + " within "
         + TIMEOUT.toSeconds() + " s (is a broker running? try 'trendstream broker'; a secured "
         + "cluster needs its client settings in --kafka-config or --kafka-property)");
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
   }
 }

@@ -1,5 +1,8 @@
 package io.trendstream.produce;
 
+import static io.trendstream.common.Messages.rootMessage;
+
+import io.trendstream.common.DaemonThreads;
 import io.trendstream.common.UserError;
 import io.trendstream.post.Post;
 import io.trendstream.post.PostJson;
@@ -182,15 +185,13 @@ public final class PostProducer implements AutoCloseable {
     if (thread != null) {
       return this;
     }
-    thread = new Thread(() -> {
+    thread = DaemonThreads.start("trendstream-producer", () -> {
       try {
         run();
       } catch (RuntimeException e) {
         LOG.error("producer stopped: {}", e.getMessage());
       }
-    }, "trendstream-producer");
-    thread.setDaemon(true);
-    thread.start();
+    });
     return this;
   }
 
@@ -252,11 +253,8 @@ public final class PostProducer implements AutoCloseable {
     }
     startNanos = System.nanoTime();
     lastStatusNanos = startNanos;
-    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "trendstream-producer-status");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
+        DaemonThreads.factory("trendstream-producer-status"));
     long intervalMs = Math.max(1, options.statusInterval().toMillis());
     ticker.scheduleAtFixedRate(this::reportInterval, intervalMs, intervalMs,
         TimeUnit.MILLISECONDS);
@@ -410,13 +408,5 @@ public final class PostProducer implements AutoCloseable {
       throw new UserError("topic '" + topic + "' does not exist on " + bootstrap
           + " (the 'broker' command creates '" + Post.TOPIC + "')");
     }
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
   }
 }

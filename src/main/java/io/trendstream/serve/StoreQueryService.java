@@ -1,5 +1,7 @@
 package io.trendstream.serve;
 
+import static io.trendstream.common.Messages.firstLine;
+
 import io.trendstream.pipeline.JobStatus.QueryStatus;
 import java.math.BigDecimal;
 import java.sql.Array;
@@ -167,9 +169,4 @@ public final class StoreQueryService implements QueryService {
     return v.toString();
   }
 
-  private static String firstLine(String message) {
-    String m = message == null ? "" : message.strip();
-    int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
-  }
 }

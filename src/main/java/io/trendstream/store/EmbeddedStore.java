@@ -1,5 +1,7 @@
 package io.trendstream.store;
 
+import static io.trendstream.common.Messages.firstLine;
+
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
@@ -90,7 +92,7 @@ public final class EmbeddedStore implements AutoCloseable {
           .start();
     } catch (IOException | RuntimeException e) {
       throw new IllegalStateException("embedded PostgreSQL did not start on port " + port
-          + " (" + firstLine(e) + "); its log: " + log, e);
+          + " (" + firstLine(String.valueOf(e.getMessage())) + "); its log: " + log, e);
     }
     createDatabase(DATABASE);
     LOG.info("embedded PostgreSQL on 127.0.0.1:{}, data in {}", server.getPort(), dataDir);
@@ -191,9 +193,4 @@ public final class EmbeddedStore implements AutoCloseable {
     }
   }
 
-  private static String firstLine(Throwable e) {
-    String m = String.valueOf(e.getMessage()).strip();
-    int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
-  }
 }

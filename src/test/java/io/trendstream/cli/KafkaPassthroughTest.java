@@ -37,8 +37,8 @@ class KafkaPassthroughTest {
         .containsEntry("sasl.mechanism", "PLAIN")
         .doesNotContainKey("client.rack");  // a consumer setting: for Spark's source only
 
-    StreamConfig config = demo.stream.toConfig("127.0.0.1:1", "tweets");
-    config.kafkaProperties.putAll(demo.produce.kafkaProperties());
+    StreamConfig config =
+        demo.stream.toConfig("127.0.0.1:1", "tweets", demo.produce.kafkaProperties());
     Dataset<Row> source = StreamingJob.kafka(config).apply(spark());
     // The source's options as Spark will hand them to its Kafka consumer.
     Object relation = source.queryExecution().analyzed();

@@ -10,6 +10,7 @@ import io.trendstream.pipeline.sink.KafkaCountSink;
 import io.trendstream.pipeline.sink.ParquetPostSink;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -22,7 +23,7 @@ class SinkFlagsTest {
   private static StreamConfig config(String... args) {
     StreamCommand cmd = new StreamCommand();
     new CommandLine(cmd).parseArgs(args);
-    return cmd.stream.toConfig(cmd.kafka.bootstrapServer(), cmd.kafka.topic());
+    return cmd.stream.toConfig(cmd.kafka.bootstrapServer(), cmd.kafka.topic(), Map.of());
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -30,7 +31,7 @@ class StreamFlagsTest {
   void defaultsAreTheIssuesDefaultsAndFlagsOverrideThem() {
     StreamCommand cmd = new StreamCommand();
     new CommandLine(cmd).parseArgs();
-    StreamConfig c = cmd.stream.toConfig(cmd.kafka.bootstrapServer(), cmd.kafka.topic());
+    StreamConfig c = cmd.stream.toConfig(cmd.kafka.bootstrapServer(), cmd.kafka.topic(), Map.of());
     assertThat(c.bootstrapServers).isEqualTo("127.0.0.1:9092");
     assertThat(c.topic).isEqualTo("tweets");
     assertThat(c.dataDir).isEqualTo(Path.of("data"));
@@ -45,15 +46,16 @@ class StreamFlagsTest {
     new CommandLine(cmd).parseArgs("--tokenizer", "whitespace", "--event-time", "kafka",
         "--window", "1 hour", "--slide", "30 minutes", "--watermark", "2 minutes",
         "--conf", "spark.sql.shuffle.partitions=4", "--topic", "posts", "--data-dir", "d");
-    assertThat(cmd.stream.toConfig("b:1", "t").checkpointDir("q")).isEqualTo("d/checkpoints/q");
+    assertThat(cmd.stream.toConfig("b:1", "t", Map.of()).checkpointDir("q"))
+        .isEqualTo("d/checkpoints/q");
     StreamCommand onCluster = new StreamCommand();
     new CommandLine(onCluster).parseArgs("--checkpoint-location", "hdfs://nn:8020/ts/");
-    assertThat(onCluster.stream.toConfig("b:1", "t").checkpointDir("q"))
+    assertThat(onCluster.stream.toConfig("b:1", "t", Map.of()).checkpointDir("q"))
         .isEqualTo("hdfs://nn:8020/ts/q");
     new CommandLine(cmd).parseArgs("--tokenizer", "whitespace", "--event-time", "kafka",
         "--window", "1 hour", "--slide", "30 minutes", "--watermark", "2 minutes",
         "--conf", "spark.sql.shuffle.partitions=4", "--topic", "posts", "--data-dir", "d");
-    c = cmd.stream.toConfig(cmd.kafka.bootstrapServer(), cmd.kafka.topic());
+    c = cmd.stream.toConfig(cmd.kafka.bootstrapServer(), cmd.kafka.topic(), Map.of());
     assertThat(c.tokenizer).isEqualTo(Tokenizer.WHITESPACE);
     assertThat(c.eventTime).isEqualTo(EventTime.KAFKA);
     assertThat(c.window).isEqualTo("1 hour");

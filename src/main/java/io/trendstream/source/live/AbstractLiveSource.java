@@ -1,5 +1,6 @@
 package io.trendstream.source.live;
 
+import io.trendstream.common.DaemonThreads;
 import io.trendstream.common.UserError;
 import io.trendstream.post.Post;
 import java.io.IOException;
@@ -67,9 +68,7 @@ abstract class AbstractLiveSource implements LiveSource {
     if (worker != null || closed) {
       return;
     }
-    worker = new Thread(this::runWorker, "trendstream-" + name);
-    worker.setDaemon(true);
-    worker.start();
+    worker = DaemonThreads.start("trendstream-" + name, this::runWorker);
   }
 
   private void runWorker() {
