@@ -31,7 +31,8 @@ import org.apache.spark.sql.SparkSession;
  * Output: a {@link BenchReport}; progress lines on the given writer. Phases:
  *
  * <ol>
- *   <li>preload N synthetic posts (fixed seed) into a fresh topic with the project's producer;
+ *   <li>preload N synthetic posts (fixed seed, {@link BenchSettings#VOCABULARY}) into a fresh
+ *       topic with the project's producer;
  *   <li>count every post on it with each engine, round-robin, warm-ups first; each run's counts
  *       must equal the {@link Reference} counts computed from the source itself, or the bench
  *       fails with {@link CountMismatch};
@@ -162,7 +163,8 @@ public final class Bench {
   }
 
   private SyntheticSource source(double perEventSecond) {
-    return new SyntheticSource(settings.seed(), EVENT_START.toEpochMilli(), perEventSecond);
+    return new SyntheticSource(settings.seed(), EVENT_START.toEpochMilli(), perEventSecond,
+        BenchSettings.VOCABULARY);
   }
 
   private void throughput(Engines engines, String topic, Reference ref, BenchReport report)
@@ -231,7 +233,8 @@ public final class Bench {
         LiveStore store = new LiveStore(server.url(), server.readerUrl(), StoreSettings.DEFAULT)) {
       store.prepare();
       r = new LatencyProbe(spark, c, store).run(settings.latencyRate(),
-          settings.latencyWarmup(), settings.latencyDuration(), settings.seed());
+          settings.latencyWarmup(), settings.latencyDuration(), settings.seed(),
+          BenchSettings.VOCABULARY);
     }
     report.latency = r;
     report.latencyRate = settings.latencyRate();

@@ -9,6 +9,7 @@ import io.trendstream.produce.PostProducer;
 import io.trendstream.produce.ProducerSettings;
 import io.trendstream.source.PostSource;
 import io.trendstream.source.SyntheticSource;
+import io.trendstream.source.Vocabulary;
 import io.trendstream.store.LiveStore;
 import io.trendstream.store.StoreTables;
 import java.sql.Connection;
@@ -70,8 +71,9 @@ public final class LatencyProbe {
     this.store = store;
   }
 
-  public Result run(double rate, Duration warmup, Duration duration, long seed)
-      throws TimeoutException, InterruptedException {
+  /** @param vocabulary the synthetic posts' vocabulary ({@link BenchSettings#VOCABULARY}) */
+  public Result run(double rate, Duration warmup, Duration duration, long seed,
+      Vocabulary vocabulary) throws TimeoutException, InterruptedException {
     long posts = (long) Math.ceil(rate * (warmup.toMillis() + duration.toMillis()) / 1000.0);
     Map<String, Long> sentAt = new ConcurrentHashMap<>();
     Map<String, Long> seenAt = new ConcurrentHashMap<>();
@@ -87,7 +89,7 @@ public final class LatencyProbe {
     watcher.start();
     long measureFrom = System.nanoTime() + warmup.toNanos();
     ProbingSource source = new ProbingSource(
-        new SyntheticSource(seed, System.currentTimeMillis(), rate), every, sentAt);
+        new SyntheticSource(seed, System.currentTimeMillis(), rate, vocabulary), every, sentAt);
     PostProducer producer = new PostProducer(new ProducerSettings(config.bootstrapServers),
         source, new PostProducer.Options(config.topic, rate, posts), s -> {});
     try {

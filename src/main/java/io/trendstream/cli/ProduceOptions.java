@@ -5,6 +5,7 @@ import io.trendstream.produce.PostProducer;
 import io.trendstream.produce.ProducerSettings;
 import io.trendstream.source.PostSource;
 import io.trendstream.source.Sources;
+import io.trendstream.source.Vocabulary;
 import io.trendstream.source.live.LiveContext;
 import java.util.Map;
 import java.util.Objects;
@@ -28,6 +29,11 @@ public final class ProduceOptions {
   /** Posts/s when --rate is not given: readable in a live dashboard, easy on the machine. */
   public static final double DEFAULT_RATE = 100;
   public static final long DEFAULT_SEED = 42;
+  /**
+   * --vocabulary when not given: the long tail of real posts, so a new user's demo meets the
+   * vocabulary growth a real stream brings (docs/sources.md).
+   */
+  public static final String DEFAULT_VOCABULARY = "realistic";
 
   @Spec(Spec.Target.MIXEE) CommandSpec mixee;
 
@@ -43,6 +49,7 @@ public final class ProduceOptions {
   long seed = DEFAULT_SEED;
 
   private String source = Sources.SYNTHETIC;
+  private Vocabulary vocabulary = Vocabulary.of(DEFAULT_VOCABULARY);
   private Double rate;
   private long count;
 
@@ -58,6 +65,20 @@ public final class ProduceOptions {
       throw bad("--source", e.getMessage());
     }
     source = value;
+  }
+
+  @Option(names = "--vocabulary", defaultValue = DEFAULT_VOCABULARY,
+      paramLabel = "small|realistic|stress",
+      description = "Words of the synthetic source: small (the original 2,507 words), "
+          + "realistic (a long tail calibrated to real posts: words, names, typos, handles, "
+          + "hashtags, links; ~360 k distinct per 1 M posts, growing), stress (~2.2 M distinct "
+          + "per 1 M posts, growing) (default: ${DEFAULT-VALUE}).")
+  void setVocabulary(String value) {
+    try {
+      vocabulary = Vocabulary.of(value);
+    } catch (IllegalArgumentException e) {
+      throw bad("--vocabulary", e.getMessage());
+    }
   }
 
   @Option(names = "--rate", paramLabel = "POSTS_PER_S",
@@ -131,6 +152,10 @@ public final class ProduceOptions {
     return seed;
   }
 
+  public Vocabulary vocabulary() {
+    return vocabulary;
+  }
+
   public Map<String, String> kafkaProperties() {
     return kafka.kafkaProperties();
   }
@@ -167,7 +192,7 @@ public final class ProduceOptions {
       return live.open(source, env, ctx);
     }
     live.rejectFor(source);
-    return Sources.open(source, seed, rate);
+    return Sources.open(source, seed, rate, vocabulary);
   }
 
   public PostProducer.Options producerOptions(double rate) {

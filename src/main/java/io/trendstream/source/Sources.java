@@ -32,11 +32,12 @@ public final class Sources {
    * @param seed seed of the synthetic source
    * @param rate the producer's posts/s (0 = unlimited); synthetic event time then keeps pace
    *     with the wall clock
+   * @param vocabulary vocabulary of the synthetic source
    * @throws IllegalArgumentException naming the valid forms when the spec is not one of them,
    *     or for a live source (see {@link #isLive})
    * @throws io.trendstream.common.UserError when a file cannot be read
    */
-  public static PostSource open(String spec, long seed, double rate) {
+  public static PostSource open(String spec, long seed, double rate, Vocabulary vocabulary) {
     check(spec);
     if (isLive(spec)) {
       throw new IllegalArgumentException(
@@ -44,7 +45,7 @@ public final class Sources {
     }
     if (spec.equals(SYNTHETIC)) {
       double perSecond = rate > 0 ? rate : UNPACED_POSTS_PER_EVENT_SECOND;
-      return new SyntheticSource(seed, System.currentTimeMillis(), perSecond);
+      return new SyntheticSource(seed, System.currentTimeMillis(), perSecond, vocabulary);
     }
     if (spec.equals(STDIN)) {
       return JsonLinesSource.ofStdin();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.trendstream.pipeline.Tokenizer;
 import io.trendstream.post.Post;
 import io.trendstream.source.SyntheticSource;
+import io.trendstream.source.Vocabulary;
 import io.trendstream.testing.Await;
 import io.trendstream.testing.ChildJvm;
 import io.trendstream.testing.Http;
@@ -43,7 +44,9 @@ class DemoEndToEndTest {
       assertThat(demo.isAlive()).as("demo alive; output:\n%s", child.output()).isTrue();
       String url = child.find(URL);
 
-      Map<String, Long> expected = expectedCounts(11, POSTS);
+      // The demo's default vocabulary, which the flags above leave alone.
+      Map<String, Long> expected =
+          expectedCounts(11, POSTS, Vocabulary.of(ProduceOptions.DEFAULT_VOCABULARY));
       long tokens = expected.values().stream().mapToLong(Long::longValue).sum();
       Await.until(tokens + " tokens in word_counts", Duration.ofSeconds(120), () -> {
         JsonNode r = Http.sql(url, "SELECT sum(count) FROM word_counts");
@@ -74,8 +77,9 @@ class DemoEndToEndTest {
         .isZero();
   }
 
-  static Map<String, Long> expectedCounts(long seed, int n) {
-    SyntheticSource source = new SyntheticSource(seed, 0, 1000);
+  /** Word counts of a synthetic feed (its start time only moves event times). */
+  static Map<String, Long> expectedCounts(long seed, int n, Vocabulary vocabulary) {
+    SyntheticSource source = new SyntheticSource(seed, 0, 1000, vocabulary);
     Map<String, Long> counts = new HashMap<>();
     for (int i = 0; i < n; i++) {
       Post p = source.next();

@@ -11,6 +11,7 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.trendstream.broker.EmbeddedKafkaBroker;
 import io.trendstream.broker.KafkaTestClients;
 import io.trendstream.post.PostJson;
+import io.trendstream.source.Vocabulary;
 import io.trendstream.source.live.Jetstream;
 import io.trendstream.source.live.JetstreamStub;
 import io.trendstream.source.live.XSource;
@@ -142,6 +143,7 @@ class ProduceCommandTest {
         {"--count", "-5"},
         {"--source", "twitter"},
         {"--source", "file:"},
+        {"--vocabulary", "huge"},
         {"--kafka-property", "linger.ms"},
         {"--kafka-property", "no.such.setting=1"},
         {"--no-such-flag"}};
@@ -156,6 +158,9 @@ class ProduceCommandTest {
     err.getBuffer().setLength(0);
     produce("--source", "twitter");
     assertThat(err.toString()).contains("valid forms: synthetic, file:PATH, stdin, x, bluesky");
+    err.getBuffer().setLength(0);
+    produce("--vocabulary", "huge");
+    assertThat(err.toString()).contains("expected: small, realistic, stress");
   }
 
   @Test
@@ -239,14 +244,15 @@ class ProduceCommandTest {
   void helpListsTheLiveSourcesAndTheirFlags() {
     assertThat(produce("--help")).isZero();
     assertThat(out.toString()).contains("x (X API v2 recent search", "bluesky (Bluesky",
-        "--query", "--interval", "--base-url", "--filter", "--since-id", "--cursor", "--record");
+        "--query", "--interval", "--base-url", "--filter", "--since-id", "--cursor", "--record",
+        "--vocabulary=small|realistic|stress", "(default: realistic)");
   }
 
   @Test
   void demoSharesTheLiveSourceFlags() {
     var demo = Main.commandLine().getSubcommands().get("demo").getCommandSpec();
     for (String flag : List.of("--source", "--query", "--interval", "--base-url", "--filter",
-        "--since-id", "--cursor", "--record")) {
+        "--since-id", "--cursor", "--record", "--vocabulary")) {
       assertThat(demo.findOption(flag)).as(flag).isNotNull();
     }
   }
@@ -274,11 +280,14 @@ class ProduceCommandTest {
     assertThat(opts.rateOr(2000)).isEqualTo(2000);
     assertThat(opts.count()).isZero();
     assertThat(opts.seed()).isEqualTo(42);
+    assertThat(opts.vocabulary()).isEqualTo(Vocabulary.REALISTIC);
 
     ProduceOptions given = new ProduceOptions();
-    new CommandLine(new Holder(given)).parseArgs("--rate", "0", "--count", "9");
+    new CommandLine(new Holder(given)).parseArgs("--rate", "0", "--count", "9",
+        "--vocabulary", "small");
     assertThat(given.rateOr(2000)).isZero();
     assertThat(given.count()).isEqualTo(9);
+    assertThat(given.vocabulary()).isEqualTo(Vocabulary.SMALL);
   }
 
   @CommandLine.Command(name = "holder")

@@ -7,6 +7,7 @@ import io.trendstream.broker.EmbeddedKafkaBroker;
 import io.trendstream.produce.PostProducer;
 import io.trendstream.produce.ProducerSettings;
 import io.trendstream.source.SyntheticSource;
+import io.trendstream.source.Vocabulary;
 import io.trendstream.testing.Await;
 import io.trendstream.testing.Http;
 import io.trendstream.testing.IntegrationTest;
@@ -49,7 +50,7 @@ class SparkSubmitIT {
       new PostProducer(new ProducerSettings(broker.bootstrapServers()),
           new SyntheticSource(5, 0, 1000), new PostProducer.Options("submitted", 0, 300),
           s -> {}).run();
-      long tokens = DemoEndToEndTest.expectedCounts(5, 300).values().stream()
+      long tokens = DemoEndToEndTest.expectedCounts(5, 300, Vocabulary.SMALL).values().stream()
           .mapToLong(Long::longValue).sum();
 
       List<String> cmd = new ArrayList<>();
