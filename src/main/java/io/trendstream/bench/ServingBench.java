@@ -96,7 +96,12 @@ public final class ServingBench {
         config.topic = topic;
         config.dataDir = work;
         config.sinks.add(new DeadLetterSink(DeadLetterSink.TOPIC)); // as the demo has it
-        return run(spark, broker, store, config);
+        Result r = run(spark, broker, store, config);
+        store.stats().forEach((table, st) -> out.printf(Locale.ROOT,
+            "  %-22s %4d writes, mean: rows %5.0f ms (Spark), store %5.0f ms, %,.0f KB%n",
+            table, st.batches(), st.rowsNanos() / 1e6 / st.batches(),
+            st.serverNanos() / 1e6 / st.batches(), st.bytes() / 1024.0 / st.batches()));
+        return r;
       } finally {
         spark.stop();
       }
@@ -181,6 +186,15 @@ public final class ServingBench {
         last == null ? 0 : last.acked() / last.seconds(),
         last == null ? 0 : last.counted() / last.seconds());
     print(r, seconds);
+    counted.phases.forEach((query, sums) -> {
+      long n = counted.batches.getOrDefault(query, 1L);
+      StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+          "  %-22s %4d batches, mean ms:", query, n));
+      sums.entrySet().stream().sorted(Map.Entry.comparingByValue(java.util.Comparator.reverseOrder()))
+          .limit(5).forEach(e -> line.append(' ').append(e.getKey()).append('=')
+              .append(e.getValue() / n));
+      out.println(line);
+    });
     return r;
   }
 
@@ -215,10 +229,15 @@ public final class ServingBench {
     }
   }
 
-  /** Posts the running count's batches took in (its input rows), from Spark's progress. */
+  /**
+   * Posts the running count's batches took in (its input rows), from Spark's progress; and per
+   * query the summed duration of each batch phase, to tell where batch time goes.
+   */
   private static final class Counted extends StreamingQueryListener {
     private final String query;
     final AtomicLong posts = new AtomicLong();
+    final Map<String, Map<String, Long>> phases = new ConcurrentHashMap<>();
+    final Map<String, Long> batches = new ConcurrentHashMap<>();
 
     Counted(String query) {
       this.query = query;
@@ -226,8 +245,14 @@ public final class ServingBench {
 
     @Override
     public void onQueryProgress(QueryProgressEvent event) {
-      if (query.equals(event.progress().name())) {
-        posts.addAndGet(event.progress().numInputRows());
+      var p = event.progress();
+      if (query.equals(p.name())) {
+        posts.addAndGet(p.numInputRows());
+      }
+      if (p.numInputRows() > 0) {
+        batches.merge(p.name(), 1L, Long::sum);
+        Map<String, Long> sums = phases.computeIfAbsent(p.name(), n -> new ConcurrentHashMap<>());
+        p.durationMs().forEach((phase, ms) -> sums.merge(phase, ms, Long::sum));
       }
     }
 

@@ -62,6 +62,18 @@ public final class LiveStore implements AutoCloseable {
   private final HikariDataSource writers;
   private final HikariDataSource readers;
   private final Map<String, Long> lastCapCheck = new ConcurrentHashMap<>();
+  private final Map<String, WriteStats> stats = new ConcurrentHashMap<>();
+
+  /**
+   * What the batches of one table cost so far: batches applied, bytes of COPY text, time to get
+   * the rows (the Spark job that computes and encodes them) and time in the server.
+   */
+  public record WriteStats(long batches, long bytes, long rowsNanos, long serverNanos) {
+    WriteStats plus(WriteStats o) {
+      return new WriteStats(batches + o.batches, bytes + o.bytes, rowsNanos + o.rowsNanos,
+          serverNanos + o.serverNanos);
+    }
+  }
 
   /**
    * @param url the writer's JDBC URL (owner of the tables; creates the reader role if it may)
@@ -210,12 +222,15 @@ public final class LiveStore implements AutoCloseable {
               + "store was replaced or emptied. Point --store at the database the job wrote, "
               + "or delete the job's checkpoints to count again from Kafka", null);
         }
+        long t0 = System.nanoTime();
+        List<byte[]> rows = batch.copyText();
+        long t1 = System.nanoTime();
         try (Statement s = c.createStatement()) {
           if (lastQuery != null && !queryId.equals(lastQuery)) {
             // A new checkpoint counts from the start again: so must its table.
             s.execute("TRUNCATE " + table);
           }
-          apply(c, s, table, batch.copyText());
+          apply(c, s, table, rows);
         }
         try (PreparedStatement ps = c.prepareStatement(RECORD_BATCH)) {
           ps.setString(1, table);
@@ -224,6 +239,9 @@ public final class LiveStore implements AutoCloseable {
           ps.executeUpdate();
         }
         c.commit();
+        long bytes = rows.stream().mapToLong(r -> r.length).sum();
+        stats.merge(table, new WriteStats(1, bytes, t1 - t0, System.nanoTime() - t1),
+            WriteStats::plus);
         return true;
       } catch (Exception e) {
         c.rollback();
@@ -297,6 +315,11 @@ public final class LiveStore implements AutoCloseable {
     lastCapCheck.put(TWEETS, now);
     s.execute("DELETE FROM " + TWEETS + " WHERE event_time <= (SELECT event_time FROM " + TWEETS
         + " ORDER BY event_time DESC OFFSET " + settings.retainPosts() + " LIMIT 1)");
+  }
+
+  /** Per table, what its batches cost so far. */
+  public Map<String, WriteStats> stats() {
+    return Map.copyOf(stats);
   }
 
   /** The {@code n} most frequent words now, for status lines: (word, count). */
