@@ -59,6 +59,7 @@ public final class ColdStart {
     }
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName(),
         "demo", "--data-dir", dataDir.resolve("data").toString(), "--broker-port", "0",
+        "--store-port", "0",
         "--http-port", "0", "--master", master));
     sparkConf.forEach((k, v) -> cmd.addAll(List.of("--conf", k + "=" + v)));
     Path log = dataDir.resolve("demo.log");

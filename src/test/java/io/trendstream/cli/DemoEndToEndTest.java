@@ -35,7 +35,7 @@ class DemoEndToEndTest {
   @Test
   void demoServesExactCountsOverHttpAndStopsCleanlyOnSigterm() throws Exception {
     ChildJvm child = ChildJvm.start(dir, "demo", "--data-dir", dir.resolve("data").toString(),
-        "--broker-port", "0", "--http-port", "0", "--rate", "0", "--count", "" + POSTS,
+        "--broker-port", "0", "--http-port", "0", "--store-port", "0", "--rate", "0", "--count", "" + POSTS,
         "--seed", "11");
     Process demo = child.process;
     try {

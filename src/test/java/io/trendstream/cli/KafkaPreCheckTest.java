@@ -88,7 +88,8 @@ class KafkaPreCheckTest {
 
     ChildJvm child = ChildJvm.start(dir, "stream", "--bootstrap-server",
         broker.saslBootstrapServers(), "--topic", topic, "--kafka-config", clientConfig.toString(),
-        "--data-dir", dir.resolve("stream-data").toString(), "--http-port", "0");
+        "--data-dir", dir.resolve("stream-data").toString(), "--http-port", "0",
+        "--store-port", "0");
     awaitCounted(child, tokens);
   }
 
@@ -98,7 +99,7 @@ class KafkaPreCheckTest {
     ChildJvm child = ChildJvm.start(dir, "demo", "--bootstrap-server",
         broker.saslBootstrapServers(), "--topic", topic, "--kafka-config", clientConfig.toString(),
         "--count", "50", "--rate", "0", "--data-dir", dir.resolve("demo-data").toString(),
-        "--http-port", "0");
+        "--http-port", "0", "--store-port", "0");
     // The demo's producer sent its 50 posts through SASL; its job then counts them.
     long tokens = tokens(KafkaTestClients.consume(broker.bootstrapServers(), topic, 50, WAIT));
     awaitCounted(child, tokens);

@@ -66,7 +66,7 @@ class CrashRecoveryTest {
     try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
       String jdbc = postgres.getJdbcUrl("postgres", "postgres");
       String[] job = {"stream", "--bootstrap-server", broker.bootstrapServers(), "--topic", topic,
-          "--data-dir", dir.resolve("data").toString(), "--http-port", "0",
+          "--data-dir", dir.resolve("data").toString(), "--http-port", "0", "--store-port", "0",
           "--sink", "kafka", "--sink", "parquet:" + dir.resolve("parquet"), "--sink", "jdbc:" + jdbc};
 
       // Posts keep arriving while the job is killed and restarted.
