@@ -55,7 +55,8 @@ public final class ServingBench {
    * @param sampleEvery how often a sample is printed
    */
   public record Settings(Vocabulary vocabulary, double rate, Duration duration,
-      Duration sampleEvery, long seed, String master, Path workDir) {}
+      Duration sampleEvery, long seed, String master, Map<String, String> sparkConf,
+      Path workDir) {}
 
   /**
    * @param backlog posts acked by Kafka that the running count has not counted yet
@@ -87,7 +88,7 @@ public final class ServingBench {
       broker.start();
       broker.createTopic(topic, 2, (short) 1);
       server.start();
-      SparkSession spark = SparkSessions.create(settings.master(), Map.of());
+      SparkSession spark = SparkSessions.create(settings.master(), settings.sparkConf());
       try (LiveStore store = new LiveStore(server.url(), server.readerUrl(),
           StoreSettings.DEFAULT)) {
         store.prepare();
@@ -127,8 +128,8 @@ public final class ServingBench {
         new ArrayList<>())));
 
     out.printf(Locale.ROOT, "serving: %s vocabulary, %,.0f posts/s for %d s, queries every "
-        + "second%n", settings.vocabulary().flagValue(), settings.rate(),
-        settings.duration().toSeconds());
+        + "second, state store %s%n", settings.vocabulary().flagValue(), settings.rate(),
+        settings.duration().toSeconds(), spark.conf().get(SparkSessions.STATE_PROVIDER));
     out.println("    s      acked    counted   backlog  wc-ms  win-ms  tw-ms   words  heapMB "
         + " rssMB  storeMB");
     List<Sample> samples = new ArrayList<>();

@@ -4,6 +4,8 @@ import io.trendstream.bench.ServingBench;
 import io.trendstream.source.Vocabulary;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,7 +28,7 @@ public final class BenchServingCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--vocabulary", paramLabel = "NAME", defaultValue = "realistic",
-      description = "small, realistic or stress (default: ${DEFAULT-VALUE}).")
+      description = Vocabulary.FLAG_VALUES + " (default: ${DEFAULT-VALUE}).")
   String vocabulary;
 
   @Option(names = "--rate", paramLabel = "POSTS_PER_S", defaultValue = "10000",
@@ -49,6 +51,10 @@ public final class BenchServingCommand implements Callable<Integer> {
       description = "Spark master (default: ${DEFAULT-VALUE}).")
   String master;
 
+  @Option(names = "--conf", paramLabel = "KEY=VALUE",
+      description = "Any Spark setting, e.g. the state store provider (repeatable).")
+  Map<String, String> sparkConf = new LinkedHashMap<>();
+
   @Option(names = "--work-dir", paramLabel = "DIR",
       description = "Where broker, store and checkpoints live (default: a temp dir).")
   Path workDir;
@@ -66,7 +72,7 @@ public final class BenchServingCommand implements Callable<Integer> {
           "--rate, --seconds and --sample-seconds must be positive");
     }
     new ServingBench(new ServingBench.Settings(v, rate, Duration.ofSeconds(seconds),
-        Duration.ofSeconds(sampleSeconds), seed, master, workDir), System.out).run();
+        Duration.ofSeconds(sampleSeconds), seed, master, sparkConf, workDir), System.out).run();
     return 0;
   }
 }
