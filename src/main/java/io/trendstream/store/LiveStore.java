@@ -17,10 +17,14 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
+import org.postgresql.Driver;
 import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
 import org.postgresql.copy.CopyIn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -137,6 +141,25 @@ public final class LiveStore implements AutoCloseable {
   /** The URL with its password masked, fit for logs and messages. */
   public static String masked(String url) {
     return url.replaceAll("(?i)(password=)[^&]*", "$1***");
+  }
+
+  /**
+   * Whether two PostgreSQL JDBC URLs name the same database: the same hosts, ports and database,
+   * whoever logs in and whatever else the URLs set ({@code localhost} taken as 127.0.0.1).
+   */
+  public static boolean sameDatabase(String a, String b) {
+    return database(a).equals(database(b));
+  }
+
+  private static String database(String url) {
+    Properties p = Driver.parseURL(url, null);
+    if (p == null) {
+      return masked(url);  // no URL pgjdbc could open either: the text is all there is
+    }
+    String hosts = p.getProperty(PGProperty.PG_HOST.getName()).toLowerCase(Locale.ROOT)
+        .replace("localhost", "127.0.0.1");
+    return hosts + ":" + p.getProperty(PGProperty.PG_PORT.getName()) + "/"
+        + p.getProperty(PGProperty.PG_DBNAME.getName());
   }
 
   public String describe() {
