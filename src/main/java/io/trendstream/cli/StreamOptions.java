@@ -8,6 +8,7 @@ import io.trendstream.pipeline.sink.DeadLetterSink;
 import io.trendstream.pipeline.sink.SinkSpec;
 import io.trendstream.serve.StoreQueryService;
 import io.trendstream.store.EmbeddedStore;
+import io.trendstream.store.LiveStore;
 import io.trendstream.store.StoreSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -125,7 +126,8 @@ public final class StreamOptions {
   @Option(names = "--sink", paramLabel = "SINK",
       description = "Also write results durably (repeatable): kafka (counts to compacted topics "
           + "word-counts, windowed-word-counts), parquet:DIR (posts, by date), "
-          + "jdbc:postgresql://HOST[:PORT]/DB?user=U&password=P (counts upserted). "
+          + "jdbc:postgresql://HOST[:PORT]/DB?user=U&password=P (a copy of the counts, in a "
+          + "database other than --store's). "
           + "The live tables for SQL always run.")
   public List<String> sinks = new ArrayList<>();
 
@@ -204,9 +206,27 @@ public final class StreamOptions {
             + parsed.kind().name().toLowerCase(Locale.ROOT)
             + " given twice: at most one sink of each kind");
       }
+      refuseStoreDatabase(parsed);
       c.sinks.add(parsed.create());
     }
     return c;
+  }
+
+  /**
+   * The jdbc sink keeps its own copy of the store's count tables, under the same names and batch
+   * records: in the store's database the two would overwrite each other's counts.
+   */
+  private void refuseStoreDatabase(SinkSpec sink) {
+    if (sink.kind() != SinkSpec.Kind.JDBC || (store == null && storePort == 0)) {
+      return;  // port 0: the embedded store's port is anyone's guess, so no sink can name it
+    }
+    String storeUrl = store != null ? store
+        : EmbeddedStore.url(storePort, EmbeddedStore.DATABASE, EmbeddedStore.SUPERUSER);
+    if (LiveStore.sameDatabase(sink.target(), storeUrl)) {
+      throw new ParameterException(spec.commandLine(), "--sink " + sink + " is the database of "
+          + (store != null ? "--store" : "the embedded store") + ": the jdbc sink writes its own "
+          + "copy of word_counts and windowed_word_counts, give it another database");
+    }
   }
 
   /** How the store keeps and serves the live tables, from the flags. */

@@ -24,4 +24,10 @@ public interface DurableSink {
 
   /** What {@code --sink} said, for messages. */
   String describe();
+
+  /**
+   * Releases what {@link #start} opened for its queries (a connection pool), once the job has
+   * stopped them; a later {@link #start} opens it again.
+   */
+  default void close() {}
 }

@@ -36,12 +36,23 @@ public final class StoreSink implements ResultSink {
   @Override
   public StreamingQuery start(String table, Dataset<Row> result, DataStreamWriter<Row> writer)
       throws TimeoutException {
+    return writer.foreachBatch(batchWriter(store, table, result)).start();
+  }
+
+  /**
+   * The {@code foreachBatch} function that writes each micro-batch of {@code result} into
+   * {@code table} of {@code store}: the live tables' and the jdbc sink's copy of the counts.
+   *
+   * @throws IllegalArgumentException when {@code result}'s columns are not the table's, in order
+   */
+  public static VoidFunction2<Dataset<Row>, Long> batchWriter(
+      LiveStore store, String table, Dataset<Row> result) {
     List<String> expected = columns(table);
     if (!Arrays.asList(result.columns()).equals(expected)) {
       throw new IllegalArgumentException("the " + table + " query yields "
           + Arrays.toString(result.columns()) + ", the store's table has " + expected);
     }
-    VoidFunction2<Dataset<Row>, Long> handler = (batch, id) -> {
+    return (batch, id) -> {
       String queryId = batch.sparkSession().sparkContext().getLocalProperty(QUERY_ID_PROPERTY);
       store.write(table, queryId == null ? "" : queryId, id, new LiveStore.Batch() {
         @Override
@@ -56,7 +67,6 @@ public final class StoreSink implements ResultSink {
         }
       });
     };
-    return writer.foreachBatch(handler).start();
   }
 
   private static final MapPartitionsFunction<Row, byte[]> ENCODE = rows -> CopyText.encode(

@@ -193,7 +193,8 @@ public final class StreamingJob implements AutoCloseable {
    * Stops every query, letting the batch each is running finish first (up to
    * {@link #STOP_GRACE}); a batch cut short is harmless anyway: it is replayed from the
    * checkpoint on the next start. Waiting for the query to go idle instead would wait out the
-   * whole grace period: under steady input the next batch starts as soon as one ends.
+   * whole grace period: under steady input the next batch starts as soon as one ends. Then
+   * each durable sink releases what its queries used.
    */
   @Override
   public synchronized void close() {
@@ -214,6 +215,9 @@ public final class StreamingJob implements AutoCloseable {
       } catch (TimeoutException | RuntimeException e) {
         LOG.warn("query {} did not stop cleanly: {}", q.name(), e.toString());
       }
+    }
+    for (DurableSink sink : config.sinks) {
+      sink.close();
     }
   }
 

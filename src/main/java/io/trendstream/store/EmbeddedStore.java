@@ -115,7 +115,12 @@ public final class EmbeddedStore implements AutoCloseable {
 
   /** A JDBC URL of another database on this server (tests: one database each). */
   public String url(String database, String user) {
-    return "jdbc:postgresql://127.0.0.1:" + port() + "/" + database + "?user=" + user;
+    return url(port(), database, user);
+  }
+
+  /** The JDBC URL of a database of an embedded server on {@code port}, started or not. */
+  public static String url(int port, String database, String user) {
+    return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=" + user;
   }
 
   @Override

@@ -9,6 +9,7 @@ import static io.trendstream.store.StoreTables.WORD_COUNTS;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,10 +17,14 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
+import org.postgresql.Driver;
 import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
 import org.postgresql.copy.CopyIn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +40,9 @@ import org.slf4j.LoggerFactory;
  * column order. Counts are the current counts of the keys that changed (Spark's update mode),
  * upserted by key; posts are appended. Cost per batch grows with the rows that changed, not with
  * the size of the tables.
+ *
+ * <p>{@link #countsOnly} opens the same batch writes on a database that holds a copy of the two
+ * count tables alone ({@code --sink jdbc:}).
  */
 public final class LiveStore implements AutoCloseable {
   /** The rows of one micro-batch, produced only when the batch is applied (not a replay). */
@@ -57,7 +65,10 @@ public final class LiveStore implements AutoCloseable {
       + " DO UPDATE SET query_id = EXCLUDED.query_id, batch_id = EXCLUDED.batch_id,"
       + " committed_at = now()";
 
+  private final String url;
   private final String description;
+  /** False for {@link #countsOnly}: no posts, no reader role, nothing evicted. */
+  private final boolean serving;
   private final StoreSettings settings;
   private final HikariDataSource writers;
   private final HikariDataSource readers;
@@ -80,15 +91,32 @@ public final class LiveStore implements AutoCloseable {
    * @param readerUrl JDBC URL that logs in as {@link StoreTables#READER_ROLE}
    */
   public LiveStore(String url, String readerUrl, StoreSettings settings) {
+    this(url, readerUrl, settings, true);
+  }
+
+  /**
+   * The two count tables alone at {@code url}, written by the same batch writes: a durable copy
+   * of the counts rather than a serving store, so no {@code tweets} table, no reader role (no
+   * {@link #readers()}), and every window kept, not only the dashboard's last hours.
+   */
+  public static LiveStore countsOnly(String url) {
+    return new LiveStore(url, url, null, false);
+  }
+
+  private LiveStore(String url, String readerUrl, StoreSettings settings, boolean serving) {
     if (!url.startsWith("jdbc:postgresql:") || !readerUrl.startsWith("jdbc:postgresql:")) {
       throw new IllegalArgumentException("the store must be PostgreSQL: expected "
           + "jdbc:postgresql://HOST[:PORT]/DATABASE?user=…&password=…, got " + masked(url));
     }
+    this.url = url;
     this.description = masked(url);
+    this.serving = serving;
     this.settings = settings;
-    this.writers = pool("trendstream-writer", url, 4, Duration.ofSeconds(30), false);
-    this.readers = pool("trendstream-reader", readerUrl, settings.readers(),
-        settings.sqlTimeout(), true);
+    this.writers = pool(serving ? "trendstream-writer" : "trendstream-counts", url, 4,
+        Duration.ofSeconds(30), false);
+    this.readers = serving
+        ? pool("trendstream-reader", readerUrl, settings.readers(), settings.sqlTimeout(), true)
+        : null;
   }
 
   private static HikariDataSource pool(
@@ -115,28 +143,55 @@ public final class LiveStore implements AutoCloseable {
     return url.replaceAll("(?i)(password=)[^&]*", "$1***");
   }
 
+  /**
+   * Whether two PostgreSQL JDBC URLs name the same database: the same hosts, ports and database,
+   * whoever logs in and whatever else the URLs set ({@code localhost} taken as 127.0.0.1).
+   */
+  public static boolean sameDatabase(String a, String b) {
+    return database(a).equals(database(b));
+  }
+
+  private static String database(String url) {
+    Properties p = Driver.parseURL(url, null);
+    if (p == null) {
+      return masked(url);  // no URL pgjdbc could open either: the text is all there is
+    }
+    String hosts = p.getProperty(PGProperty.PG_HOST.getName()).toLowerCase(Locale.ROOT)
+        .replace("localhost", "127.0.0.1");
+    return hosts + ":" + p.getProperty(PGProperty.PG_PORT.getName()) + "/"
+        + p.getProperty(PGProperty.PG_DBNAME.getName());
+  }
+
   public String describe() {
     return description;
   }
 
+  /** How the live tables are kept and served; null for {@link #countsOnly}. */
   public StoreSettings settings() {
     return settings;
   }
 
   /**
-   * Creates the tables, indexes and the read-only role if missing.
+   * Creates the tables, indexes and the read-only role if missing ({@link #countsOnly}: the
+   * count tables and their batch record only).
    *
    * @throws StoreUnavailableException with one line when the server cannot be reached or
    *     refuses
    */
   public void prepare() {
-    try (Connection c = writers.getConnection(); Statement s = c.createStatement()) {
-      for (String ddl : StoreTables.DDL) {
+    // A copy of the counts is checked at start as every --sink is: at once, in the server's
+    // own words, where the pool would first retry for its whole connection wait.
+    try (Connection c = serving ? writers.getConnection() : DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
+      for (String ddl : serving ? StoreTables.DDL : StoreTables.COUNTS_DDL) {
         s.execute(ddl);
       }
-      prepareReader(c, s);
+      if (serving) {
+        prepareReader(c, s);
+      }
     } catch (SQLException e) {
-      throw new StoreUnavailableException("cannot prepare the store at " + description + ": "
+      String what = serving ? "the store" : "the count tables";
+      throw new StoreUnavailableException("cannot prepare " + what + " at " + description + ": "
           + e.getMessage(), e);
     }
   }
@@ -181,6 +236,10 @@ public final class LiveStore implements AutoCloseable {
 
   /** Connections of the read-only role: autocommit off, read-only, for one statement each. */
   public DataSource readers() {
+    if (readers == null) {
+      throw new IllegalStateException("a copy of the counts at " + description
+          + " has no reader role");
+    }
     return readers;
   }
 
@@ -194,6 +253,9 @@ public final class LiveStore implements AutoCloseable {
    *     first: the store lost what the checkpoint says it holds
    */
   public boolean write(String table, String queryId, long batchId, Batch batch) throws Exception {
+    if (!serving && table.equals(TWEETS)) {
+      throw new IllegalArgumentException("a copy of the counts has no " + TWEETS + " table");
+    }
     try (Connection c = writers.getConnection()) {
       c.setAutoCommit(false);
       try {
@@ -217,10 +279,7 @@ public final class LiveStore implements AutoCloseable {
         }
         if (lastQuery == null && batchId > 0 && !table.equals(TWEETS)) {
           // Update mode sends only what changed: the counts of earlier batches would be missing.
-          throw new StoreUnavailableException("the store at " + description + " has no record "
-              + "of " + table + ", but the job's checkpoint is at batch " + batchId + ": the "
-              + "store was replaced or emptied. Point --store at the database the job wrote, "
-              + "or delete the job's checkpoints to count again from Kafka", null);
+          throw lost(table, batchId);
         }
         long t0 = System.nanoTime();
         List<byte[]> rows = batch.copyText();
@@ -250,6 +309,17 @@ public final class LiveStore implements AutoCloseable {
     }
   }
 
+  private StoreUnavailableException lost(String table, long batchId) {
+    String what = serving ? "store" : "database";
+    String flag = serving ? "--store" : "--sink";
+    String checkpoints = serving ? "the job's checkpoints" : "this query's checkpoint";
+    return new StoreUnavailableException("the " + what + " at " + description
+        + " has no record of " + table + ", but the job's checkpoint is at batch " + batchId
+        + ": the " + what + " was replaced or emptied. Point " + flag
+        + " at the database the job wrote, or delete " + checkpoints
+        + " to count again from Kafka", null);
+  }
+
   private void apply(Connection c, Statement s, String table, List<byte[]> rows)
       throws SQLException {
     switch (table) {
@@ -263,10 +333,12 @@ public final class LiveStore implements AutoCloseable {
         upsert(c, s, WINDOWED_WORD_COUNTS,
             "window_start TIMESTAMPTZ, window_end TIMESTAMPTZ, word TEXT, count BIGINT",
             "window_start, window_end, word", rows);
-        // Relative to the newest window (or now, for a clock far ahead), as the posts are.
-        s.execute("DELETE FROM " + WINDOWED_WORD_COUNTS + " WHERE window_start < least("
-            + "(SELECT max(window_start) FROM " + WINDOWED_WORD_COUNTS + "), now()) - interval '"
-            + settings.windowRetention().toSeconds() + " seconds'");
+        if (serving) {
+          // Relative to the newest window (or now, for a clock far ahead), as the posts are.
+          s.execute("DELETE FROM " + WINDOWED_WORD_COUNTS + " WHERE window_start < least("
+              + "(SELECT max(window_start) FROM " + WINDOWED_WORD_COUNTS + "), now()) - "
+              + "interval '" + settings.windowRetention().toSeconds() + " seconds'");
+        }
       }
       default -> throw new IllegalArgumentException("no live table named " + table);
     }
@@ -340,7 +412,9 @@ public final class LiveStore implements AutoCloseable {
 
   @Override
   public void close() {
-    readers.close();
+    if (readers != null) {
+      readers.close();
+    }
     writers.close();
   }
 }

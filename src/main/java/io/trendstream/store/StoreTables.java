@@ -1,6 +1,7 @@
 package io.trendstream.store;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The serving store's tables, their columns and indexes: the one owner of the live tables'
@@ -43,7 +44,8 @@ public final class StoreTables {
   public static final List<String> TWEET_COLUMNS = List.of("created_at", "id", "id_str", TEXT,
       "retweet_count", "favorite_count", "favorited", "retweeted", LANG, EVENT_TIME);
 
-  static final List<String> DDL = List.of(
+  /** The posts table and its indexes. */
+  static final List<String> TWEETS_DDL = List.of(
       "CREATE TABLE IF NOT EXISTS " + TWEETS + " (created_at TEXT, id BIGINT, id_str TEXT,"
           + " text TEXT NOT NULL, retweet_count BIGINT, favorite_count BIGINT,"
           + " favorited BOOLEAN, retweeted BOOLEAN, lang TEXT,"
@@ -52,7 +54,10 @@ public final class StoreTables {
       "CREATE INDEX IF NOT EXISTS tweets_lang ON " + TWEETS + " (lang, event_time)",
       // 'simple': no stemming or stop words, so it works the same for every language.
       "CREATE INDEX IF NOT EXISTS tweets_text ON " + TWEETS
-          + " USING gin (to_tsvector('simple', text))",
+          + " USING gin (to_tsvector('simple', text))");
+
+  /** The two count tables, their indexes and the batch record: all a copy of the counts needs. */
+  static final List<String> COUNTS_DDL = List.of(
       // fillfactor leaves room on each page for the new versions that every upsert writes.
       "CREATE TABLE IF NOT EXISTS " + WORD_COUNTS + " (word TEXT PRIMARY KEY,"
           + " count BIGINT NOT NULL) WITH (fillfactor = 80)",
@@ -66,6 +71,10 @@ public final class StoreTables {
       "CREATE TABLE IF NOT EXISTS " + BATCHES + " (query_name TEXT PRIMARY KEY,"
           + " query_id TEXT NOT NULL, batch_id BIGINT NOT NULL,"
           + " committed_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+
+  /** Everything the serving store holds. */
+  static final List<String> DDL = Stream.concat(TWEETS_DDL.stream(), COUNTS_DDL.stream())
+      .toList();
 
   private StoreTables() {}
 }

