@@ -7,6 +7,7 @@ import static io.trendstream.store.StoreTables.WINDOWED_WORD_COUNTS;
 import static io.trendstream.store.StoreTables.WORD_COUNTS;
 
 import com.zaxxer.hikari.HikariConfig;
+import io.trendstream.common.Messages;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -179,9 +180,9 @@ public final class LiveStore implements AutoCloseable {
    *     refuses
    */
   public void prepare() {
-    // A copy of the counts is checked at start as every --sink is: at once, in the server's
-    // own words, where the pool would first retry for its whole connection wait.
-    try (Connection c = serving ? writers.getConnection() : DriverManager.getConnection(url);
+    // Straight to the server, not through the pool: an unreachable store fails at once, in the
+    // server's own words, where the pool would first retry for its whole connection wait.
+    try (Connection c = DriverManager.getConnection(url);
         Statement s = c.createStatement()) {
       for (String ddl : serving ? StoreTables.DDL : StoreTables.COUNTS_DDL) {
         s.execute(ddl);
@@ -192,7 +193,7 @@ public final class LiveStore implements AutoCloseable {
     } catch (SQLException e) {
       String what = serving ? "the store" : "the count tables";
       throw new StoreUnavailableException("cannot prepare " + what + " at " + description + ": "
-          + e.getMessage(), e);
+          + Messages.firstLine(e.getMessage()), e);
     }
   }
 
