@@ -1,11 +1,12 @@
 package io.trendstream.pipeline.sink;
 
+import static io.trendstream.pipeline.sink.SinkTesting.jdbcWordCounts;
+import static io.trendstream.pipeline.sink.SinkTesting.latestCounts;
 import static io.trendstream.testing.SparkTestSupport.spark;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trendstream.broker.EmbeddedKafkaBroker;
 import io.trendstream.pipeline.Tokenizer;
 import io.trendstream.pipeline.TrendQueries;
@@ -18,9 +19,6 @@ import io.trendstream.testing.ChildJvm;
 import io.trendstream.testing.IntegrationTest;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -48,7 +46,6 @@ class CrashRecoveryTest {
   /** Slow enough that posts are still arriving through the three kills. */
   private static final int RATE = 50;
   private static final Duration WAIT = Duration.ofSeconds(180);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
 
@@ -108,11 +105,11 @@ class CrashRecoveryTest {
       assertThat(expected.posts).isEqualTo(POSTS);
       String bootstrap = broker.bootstrapServers();
       Await.until("the Kafka sink to be exact", WAIT,
-          () -> latest(bootstrap, KafkaCountSink.WORD_COUNTS_TOPIC).equals(expected.words));
+          () -> latestCounts(bootstrap, KafkaCountSink.WORD_COUNTS_TOPIC).equals(expected.words));
       Await.until("the windowed Kafka sink to be exact", WAIT,
-          () -> latest(bootstrap, KafkaCountSink.WINDOWED_TOPIC).equals(expected.windows));
+          () -> latestCounts(bootstrap, KafkaCountSink.WINDOWED_TOPIC).equals(expected.windows));
       Await.until("the PostgreSQL sink to be exact", WAIT,
-          () -> jdbcCounts(jdbc).equals(expected.words));
+          () -> jdbcWordCounts(jdbc).equals(expected.words));
       Await.until("the Parquet sink to hold every post once", WAIT,
           () -> parquetPosts(dir.resolve("parquet")) == POSTS);
       Dataset<Row> parquet = spark().read().parquet(dir.resolve("parquet").toString());
@@ -170,38 +167,6 @@ class CrashRecoveryTest {
 
   private static String iso(String sparkTimestamp) {
     return Instant.parse(sparkTimestamp.replace(' ', 'T') + "Z").toString();
-  }
-
-  /** The compacted topic's view: the latest value per key. */
-  private static Map<String, Long> latest(String bootstrap, String topic) {
-    Map<String, Long> out = new HashMap<>();
-    for (var r : SinkTesting.readAll(bootstrap, topic)) {
-      try {
-        JsonNode v = JSON.readTree(r.value());
-        String key = v.has("window_start")
-            ? Instant.parse(v.get("window_start").asText()) + "/"
-                + Instant.parse(v.get("window_end").asText()) + "/" + v.get("word").asText()
-            : v.get("word").asText();
-        out.put(key, v.get("count").asLong());
-      } catch (java.io.IOException e) {
-        throw new AssertionError(e);
-      }
-    }
-    return out;
-  }
-
-  private static Map<String, Long> jdbcCounts(String url) {
-    Map<String, Long> out = new HashMap<>();
-    try (Connection c = DriverManager.getConnection(url);
-        ResultSet rs = c.createStatement().executeQuery(
-            "SELECT word, count FROM " + io.trendstream.store.StoreTables.WORD_COUNTS)) {
-      while (rs.next()) {
-        out.put(rs.getString(1), rs.getLong(2));
-      }
-    } catch (java.sql.SQLException e) {
-      return Map.of();  // table not created yet
-    }
-    return out;
   }
 
   private static long parquetPosts(Path dir) {
