@@ -8,6 +8,7 @@ import io.trendstream.common.UserError;
 import io.trendstream.post.Post;
 import io.trendstream.post.PostJson;
 import io.trendstream.source.JsonLinesSource;
+import io.trendstream.source.PostSource;
 import io.trendstream.source.SyntheticSource;
 import io.trendstream.testing.BrokerExtension;
 import io.trendstream.testing.IntegrationTest;
@@ -84,13 +85,37 @@ class PostProducerTest {
         .containsExactlyInAnyOrderElementsOf(expected);
   }
 
+  /**
+   * 300 posts at 100/s: the producer asks the source for exactly 300, and the pacer spaces the
+   * asks 10 ms apart, so the first and the last are about 3 s apart. The bounds are wide for a
+   * loaded machine (after a stall the pacer may catch up a second's worth at once) but far from
+   * what no pacing (milliseconds) or a third of the rate (9 s) would give.
+   */
   @Test
   void countLimitAndRateAreHonoured() {
     String topic = kafka.topic();
-    PostProducer.Status done = new PostProducer(settings(), new SyntheticSource(9, START, 100),
-        new PostProducer.Options(topic, 5000, 123), s -> { }).run();
-    assertThat(done.sent()).isEqualTo(123);
-    assertThat(consume(topic, 123)).hasSize(123);
+    SyntheticSource synthetic = new SyntheticSource(9, START, 100);
+    List<Long> asked = new CopyOnWriteArrayList<>();
+    PostSource timed = new PostSource() {
+      @Override
+      public Post next() {
+        asked.add(System.nanoTime());
+        return synthetic.next();
+      }
+
+      @Override
+      public String describe() {
+        return synthetic.describe();
+      }
+    };
+    PostProducer.Status done = new PostProducer(settings(), timed,
+        new PostProducer.Options(topic, 100, 300), s -> { }).run();
+    assertThat(done.sent()).isEqualTo(300);
+    assertThat(asked).as("posts taken from the source").hasSize(300);
+    Duration span = Duration.ofNanos(asked.get(asked.size() - 1) - asked.get(0));
+    assertThat(span).as("from the first post to the 300th at 100/s")
+        .isBetween(Duration.ofMillis(1_990), Duration.ofSeconds(6));
+    assertThat(consume(topic, 300)).hasSize(300);
   }
 
   @Test
