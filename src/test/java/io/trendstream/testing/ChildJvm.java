@@ -117,6 +117,16 @@ public final class ChildJvm {
     process.toHandle().destroy();
   }
 
+  /** Sends a signal by name ({@code INT} is Ctrl-C's), with the system's kill command. */
+  public void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-s", name, Long.toString(process.pid()))
+        .redirectErrorStream(true).start();
+    String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill -s " + name + " " + process.pid() + " failed: " + out);
+    }
+  }
+
   /** SIGKILL: no shutdown hook, no flush, as a crash or the OOM killer would. */
   public void kill() {
     process.toHandle().destroyForcibly();
