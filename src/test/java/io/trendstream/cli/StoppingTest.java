@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,7 +87,7 @@ class StoppingTest {
       }, () -> "output:\n" + job.output());
       assertThat(job.process.isAlive()).isTrue();
 
-      recreate(topic);
+      kafka.recreateTopic(topic, 1);
       kafka.produce(topic, TestPosts.ofTexts(T0, 4, "five"));
 
       assertThat(job.process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS))
@@ -103,22 +102,6 @@ class StoppingTest {
     } finally {
       job.kill();
     }
-  }
-
-  /** Deletes the topic and creates it again, empty. */
-  private static void recreate(String topic) throws Exception {
-    try (Admin admin = Admin.create(kafka.clientConfig())) {
-      admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
-    }
-    Await.until("topic deleted", WAIT, () -> !kafka.broker().topics().contains(topic));
-    Await.until("topic recreated", WAIT, () -> {
-      try {
-        kafka.broker().createTopic(topic, 1, (short) 1);
-        return true;
-      } catch (RuntimeException stillDeleting) {
-        return false;
-      }
-    });
   }
 
   /**

@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,18 +78,7 @@ class KafkaPipelineTest {
       first.awaitTokens(4);
     }
     // The topic is deleted and recreated: the checkpoint's offset 3 no longer exists.
-    try (Admin admin = Admin.create(kafka.clientConfig())) {
-      admin.deleteTopics(List.of(topic)).all().get();
-      Await.until("topic deleted", WAIT, () -> !kafka.broker().topics().contains(topic));
-    }
-    Await.until("topic recreated", WAIT, () -> {
-      try {
-        kafka.broker().createTopic(topic, 1, (short) 1);
-        return true;
-      } catch (RuntimeException stillDeleting) {
-        return false;
-      }
-    });
+    kafka.recreateTopic(topic, 1);
     kafka.produce(topic, TestPosts.ofTexts(START, 4, "five"));
     try (Running second = new Running(config, store)) {
       var q = second.job.queries().get(1);

@@ -14,9 +14,11 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -133,6 +135,26 @@ public final class BrokerExtension
     String name = uniqueName(prefix);
     broker().createTopic(name, topicPartitions, (short) 1);
     return name;
+  }
+
+  /**
+   * Deletes the topic and creates it again, empty, as an operator might under a running reader:
+   * the offsets the reader had reached are gone (Kafka data loss).
+   */
+  public void recreateTopic(String name, int topicPartitions) throws Exception {
+    try (Admin admin = Admin.create(clientConfig())) {
+      admin.deleteTopics(List.of(name)).all().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+    Await.until("topic " + name + " deleted", WAIT, () -> !broker().topics().contains(name));
+    // Deletion finishes in the background: creating fails until it has.
+    Await.until("topic " + name + " created again", WAIT, () -> {
+      try {
+        broker().createTopic(name, topicPartitions, (short) 1);
+        return true;
+      } catch (RuntimeException stillDeleting) {
+        return false;
+      }
+    });
   }
 
   /** A topic name no other test uses, for a topic the code under test creates itself. */

@@ -19,6 +19,20 @@ public final class Cli {
     public List<String> errLines() {
       return err.lines().toList();
     }
+
+    /**
+     * The message of a rejected flag or value, which must take the documented form: exit 2, one
+     * line {@code trendstream: MESSAGE}, then where to look ({@code Try '... --help'.}).
+     */
+    public String badFlagMessage() {
+      List<String> lines = errLines();
+      if (code != 2 || lines.size() != 2 || !lines.get(0).startsWith("trendstream: ")
+          || !lines.get(1).matches("Try 'trendstream .*--help'\\.")) {
+        throw new AssertionError("not a one-line flag error with exit 2 (exit " + code
+            + "):\n" + err);
+      }
+      return lines.get(0);
+    }
   }
 
   private final StringWriter out = new StringWriter();

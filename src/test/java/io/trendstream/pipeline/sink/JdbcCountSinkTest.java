@@ -35,7 +35,6 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterEach;
@@ -83,17 +82,11 @@ class JdbcCountSinkTest {
   @Test
   void countsAreExactAndAReplayedBatchChangesNothing() throws Exception {
     String url = newDatabase("counts");
-    String topic = kafka.topic();
     StreamConfig config = kafka.streamConfig(dir.resolve("data"));
     JdbcCountSink sink = sink(url);
     List<Post> posts = SinkTesting.posts(START.plusSeconds(200), 400);
 
-    SinkTesting.sendPosts(kafka.bootstrapServers(), topic, posts.subList(0, 200));
-    List<StreamingQuery> queries = SinkTesting.start(sink, config);
-    SinkTesting.processAll(queries);
-    SinkTesting.sendPosts(kafka.bootstrapServers(), topic, posts.subList(200, 400));
-    SinkTesting.processAll(queries);
-    SinkTesting.stop(queries);
+    SinkTesting.runOverTwoHalves(sink, config, posts);
 
     assertThat(jdbcWordCounts(url)).isEqualTo(ExpectedCounts.words(posts));
     assertThat(jdbcWindowedCounts(url)).isEqualTo(ExpectedCounts.windowed(posts));
@@ -102,16 +95,9 @@ class JdbcCountSinkTest {
     assertThat(applied)
         .containsOnlyKeys(StoreTables.WORD_COUNTS, StoreTables.WINDOWED_WORD_COUNTS);
 
-    String countsQuery = config.queryNamePrefix + JdbcCountSink.WORD_COUNTS_QUERY;
-    String windowedQuery = config.queryNamePrefix + JdbcCountSink.WINDOWED_QUERY;
-    long replayed = SinkTesting.dropLastCommit(config.checkpointDir(countsQuery));
-    long replayedWindows = SinkTesting.dropLastCommit(config.checkpointDir(windowedQuery));
-    assertThat(replayed).isEqualTo(applied.get(StoreTables.WORD_COUNTS).batchId());
-    List<StreamingQuery> restarted = SinkTesting.start(sink, config);
-    SinkTesting.processAll(restarted);
-    SinkTesting.stop(restarted);
-    SinkTesting.assertReplayed(restarted.get(0), replayed);
-    SinkTesting.assertReplayed(restarted.get(1), replayedWindows);
+    List<Long> replayed = SinkTesting.replayLastBatch(sink, config,
+        JdbcCountSink.WORD_COUNTS_QUERY, JdbcCountSink.WINDOWED_QUERY);
+    assertThat(replayed.get(0)).isEqualTo(applied.get(StoreTables.WORD_COUNTS).batchId());
 
     assertThat(appliedBatches(url)).isEqualTo(applied);
     assertThat(jdbcWordCounts(url)).isEqualTo(ExpectedCounts.words(posts));

@@ -38,7 +38,6 @@ class KafkaCountSinkTest {
 
   @Test
   void latestValuePerKeyIsExactAndStaysExactWhenABatchIsReplayed() throws Exception {
-    String topic = kafka.topic();
     String countsTopic = BrokerExtension.uniqueName("word-counts");
     String windowedTopic = BrokerExtension.uniqueName("windowed-word-counts");
     StreamConfig config = kafka.streamConfig(dir.resolve("data"));
@@ -46,27 +45,15 @@ class KafkaCountSinkTest {
     // 400 posts at 2/s span 200 s of event time and cross a 5-minute window boundary.
     List<Post> posts = SinkTesting.posts(START.plusSeconds(200), 400);
 
-    SinkTesting.sendPosts(kafka.bootstrapServers(), topic, posts.subList(0, 200));
-    List<StreamingQuery> queries = SinkTesting.start(sink, config);
-    SinkTesting.processAll(queries);
-    SinkTesting.sendPosts(kafka.bootstrapServers(), topic, posts.subList(200, 400));
-    SinkTesting.processAll(queries);
-    SinkTesting.stop(queries);
+    SinkTesting.runOverTwoHalves(sink, config, posts);
 
     assertThat(latest(countsTopic)).isEqualTo(ExpectedCounts.words(posts));
     assertThat(latest(windowedTopic)).isEqualTo(ExpectedCounts.windowed(posts));
     int recordsBefore = readAll(kafka.bootstrapServers(), countsTopic).size();
 
-    // The word-count batch is replayed as after a crash between its write and its commit.
-    long replayed = SinkTesting.dropLastCommit(config.checkpointDir(
-        config.queryNamePrefix + KafkaCountSink.WORD_COUNTS_QUERY));
-    long replayedWindows = SinkTesting.dropLastCommit(config.checkpointDir(
-        config.queryNamePrefix + KafkaCountSink.WINDOWED_QUERY));
-    List<StreamingQuery> restarted = SinkTesting.start(sink, config);
-    SinkTesting.processAll(restarted);
-    SinkTesting.stop(restarted);
-    SinkTesting.assertReplayed(restarted.get(0), replayed);
-    SinkTesting.assertReplayed(restarted.get(1), replayedWindows);
+    // The last batches are replayed as after a crash between their write and their commit.
+    SinkTesting.replayLastBatch(sink, config, KafkaCountSink.WORD_COUNTS_QUERY,
+        KafkaCountSink.WINDOWED_QUERY);
 
     // At-least-once: the replay wrote its rows again; the latest value per key is unchanged.
     assertThat(readAll(kafka.bootstrapServers(), countsTopic).size())

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.streaming.StreamingQuery;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,30 +37,19 @@ class ParquetPostSinkTest {
 
   @Test
   void everyPostExactlyOncePartitionedByDateAcrossAReplay() throws Exception {
-    String topic = kafka.topic();
     StreamConfig config = kafka.streamConfig(dir.resolve("data"));
     Path out = dir.resolve("parquet");
     ParquetPostSink sink = new ParquetPostSink(out);
     List<Post> posts = SinkTesting.posts(START, 300);
 
-    SinkTesting.sendPosts(kafka.bootstrapServers(), topic, posts.subList(0, 150));
-    List<StreamingQuery> queries = SinkTesting.start(sink, config);
-    SinkTesting.processAll(queries);
-    SinkTesting.sendPosts(kafka.bootstrapServers(), topic, posts.subList(150, 300));
-    SinkTesting.processAll(queries);
-    SinkTesting.stop(queries);
+    SinkTesting.runOverTwoHalves(sink, config, posts);
     assertExactlyOnce(out, posts);
     try (Stream<Path> dates = Files.list(out)) {
       assertThat(dates.map(p -> p.getFileName().toString()))
           .contains("date=2026-11-24", "date=2026-11-25", "_spark_metadata");
     }
 
-    long replayed = SinkTesting.dropLastCommit(
-        config.checkpointDir(config.queryNamePrefix + ParquetPostSink.QUERY));
-    List<StreamingQuery> restarted = SinkTesting.start(sink, config);
-    SinkTesting.processAll(restarted);
-    SinkTesting.stop(restarted);
-    SinkTesting.assertReplayed(restarted.get(0), replayed);
+    SinkTesting.replayLastBatch(sink, config, ParquetPostSink.QUERY);
     assertExactlyOnce(out, posts);
   }
 

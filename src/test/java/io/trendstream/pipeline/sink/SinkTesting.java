@@ -27,6 +27,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -174,12 +175,52 @@ final class SinkTesting {
   }
 
   /**
+   * Runs the sink over the posts in more than one batch, as a job meets them: the first half is
+   * in the config's topic when the sink starts, the second arrives after its first batches.
+   * Stops the sink's queries once they have processed everything.
+   */
+  static void runOverTwoHalves(DurableSink sink, StreamConfig config, List<Post> posts) {
+    int half = posts.size() / 2;
+    sendPosts(config.bootstrapServers, config.topic, posts.subList(0, half));
+    List<StreamingQuery> queries = start(sink, config);
+    processAll(queries);
+    sendPosts(config.bootstrapServers, config.topic, posts.subList(half, posts.size()));
+    processAll(queries);
+    stop(queries);
+  }
+
+  /**
+   * Replays the last batch of each named query of the sink, as after a crash between its write
+   * and its commit: drops that batch's commit, restarts the sink until it has processed
+   * everything again, and checks the batch really ran again.
+   *
+   * @param queries the sink's query names, without the config's prefix
+   * @return the id of the replayed batch of each query, in the order given
+   */
+  static List<Long> replayLastBatch(DurableSink sink, StreamConfig config, String... queries) {
+    List<Long> replayed = new ArrayList<>();
+    for (String q : queries) {
+      replayed.add(dropLastCommit(config.checkpointDir(config.queryNamePrefix + q)));
+    }
+    List<StreamingQuery> restarted = start(sink, config);
+    processAll(restarted);
+    stop(restarted);
+    for (int i = 0; i < queries.length; i++) {
+      String name = config.queryNamePrefix + queries[i];
+      StreamingQuery q = restarted.stream().filter(r -> name.equals(r.name())).findFirst()
+          .orElseThrow(() -> new AssertionError("no restarted query " + name));
+      assertReplayed(q, replayed.get(i));
+    }
+    return replayed;
+  }
+
+  /**
    * Deletes the newest file of the checkpoint's commit log, as if the process died after the
    * batch wrote its output but before Spark recorded it: the next start runs that batch again.
    *
    * @return the id of the batch that will be replayed
    */
-  static long dropLastCommit(String checkpoint) {
+  private static long dropLastCommit(String checkpoint) {
     Path commits = Path.of(checkpoint).resolve("commits");
     try (Stream<Path> files = Files.list(commits)) {
       long last = files
@@ -197,7 +238,7 @@ final class SinkTesting {
   }
 
   /** Asserts the restarted query ran {@code batchId} again (so the replay really happened). */
-  static void assertReplayed(StreamingQuery q, long batchId) {
+  private static void assertReplayed(StreamingQuery q, long batchId) {
     assertThat(q.recentProgress())
         .as("batches %s ran after the restart", q.name())
         .anyMatch(p -> p.batchId() == batchId);
