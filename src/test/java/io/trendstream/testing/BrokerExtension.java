@@ -52,6 +52,8 @@ public final class BrokerExtension
   private static final AtomicInteger NAMES = new AtomicInteger();
 
   private int partitions = 1;
+  private String saslUser;
+  private String saslPassword;
   private boolean perClass;
   private ExtensionContext context;
   private Path dataDir;
@@ -61,6 +63,13 @@ public final class BrokerExtension
   /** Partitions of the topics this extension creates (default 1). */
   public BrokerExtension partitions(int count) {
     this.partitions = count;
+    return this;
+  }
+
+  /** Adds the broker's SASL/PLAIN listener for one user (see EmbeddedKafkaBroker). */
+  public BrokerExtension withSaslPlain(String user, String password) {
+    this.saslUser = user;
+    this.saslPassword = password;
     return this;
   }
 
@@ -102,9 +111,17 @@ public final class BrokerExtension
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      broker = new EmbeddedKafkaBroker(dataDir, 0).start();
+      broker = newBroker(0);
     }
     return broker;
+  }
+
+  private EmbeddedKafkaBroker newBroker(int port) {
+    EmbeddedKafkaBroker b = new EmbeddedKafkaBroker(dataDir, port);
+    if (saslUser != null) {
+      b.withSaslPlain(saslUser, saslPassword);
+    }
+    return b.start();
   }
 
   public String bootstrapServers() {
@@ -202,7 +219,7 @@ public final class BrokerExtension
   public synchronized void restart() {
     int port = broker().port();
     broker.stop();
-    broker = new EmbeddedKafkaBroker(dataDir, port).start();
+    broker = newBroker(port);
   }
 
   private synchronized void stop() {
