@@ -62,7 +62,9 @@ public final class Lifecycle implements AutoCloseable {
     if (failure == null) {
       failure = message;
     }
-    Thread stopper = new Thread(this::close, "trendstream-stop-on-failure");
+    // Without the caller's inheritable thread-locals: a failed query calls this on Spark's
+    // listener bus, and a thread carrying that bus's marker may not stop the SparkContext.
+    Thread stopper = new Thread(null, this::close, "trendstream-stop-on-failure", 0, false);
     stopper.start();
   }
 

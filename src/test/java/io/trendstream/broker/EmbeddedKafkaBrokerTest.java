@@ -3,6 +3,7 @@ package io.trendstream.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.trendstream.testing.BrokerExtension;
 import io.trendstream.testing.IntegrationTest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -19,7 +20,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -30,31 +30,32 @@ import org.apache.kafka.tools.ConsoleProducer;
 import org.apache.kafka.tools.consumer.ConsoleConsumer;
 import org.apache.kafka.tools.consumer.ConsoleConsumerOptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 @IntegrationTest
 class EmbeddedKafkaBrokerTest {
+  /** A broker of the usual kind, for the tests that need no special one. */
+  @RegisterExtension final BrokerExtension kafka = new BrokerExtension();
   @TempDir Path dir;
 
   @Test
   void roundTripWithPlainClients() throws Exception {
-    try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, 0).start()) {
-      assertThat(broker.bootstrapServers()).matches("127\\.0\\.0\\.1:\\d+");
-      broker.createTopic("round-trip", 3, (short) 1);
-      broker.createTopic("round-trip", 3, (short) 1); // already exists: fine
-      try (KafkaProducer<String, String> p = KafkaTestClients.producer(broker.bootstrapServers())) {
-        for (int i = 0; i < 100; i++) {
-          p.send(new ProducerRecord<>("round-trip", "k" + i, "v" + i)).get();
-        }
+    EmbeddedKafkaBroker broker = kafka.broker();
+    assertThat(broker.bootstrapServers()).matches("127\\.0\\.0\\.1:\\d+");
+    broker.createTopic("round-trip", 3, (short) 1);
+    broker.createTopic("round-trip", 3, (short) 1); // already exists: fine
+    try (KafkaProducer<String, String> p = KafkaTestClients.producer(broker.bootstrapServers())) {
+      for (int i = 0; i < 100; i++) {
+        p.send(new ProducerRecord<>("round-trip", "k" + i, "v" + i)).get();
       }
-      List<ConsumerRecord<String, String>> got = KafkaTestClients.consume(
-          broker.bootstrapServers(), "round-trip", 100, Duration.ofSeconds(30));
-      assertThat(got).hasSize(100);
-      assertThat(got).extracting(ConsumerRecord::value).contains("v0", "v99");
-      assertThat(got).extracting(ConsumerRecord::partition).contains(0, 1, 2);
     }
+    List<ConsumerRecord<String, String>> got = kafka.consume("round-trip", 100);
+    assertThat(got).hasSize(100);
+    assertThat(got).extracting(ConsumerRecord::value).contains("v0", "v99");
+    assertThat(got).extracting(ConsumerRecord::partition).contains(0, 1, 2);
   }
 
   /**
@@ -65,10 +66,9 @@ class EmbeddedKafkaBrokerTest {
    */
   @Test
   void createdTopicTakesAnUnretriedFirstWriteOnEveryPartition() throws Exception {
-    try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, 0).start()) {
-      assertThat(KafkaTestClients.failedFirstWrites(broker.bootstrapServers(), 25, 4,
-          topic -> broker.createTopic(topic, 4, (short) 1))).isEmpty();
-    }
+    EmbeddedKafkaBroker broker = kafka.broker();
+    assertThat(KafkaTestClients.failedFirstWrites(broker.bootstrapServers(), 25, 4,
+        topic -> broker.createTopic(topic, 4, (short) 1))).isEmpty();
   }
 
   /**
@@ -138,10 +138,8 @@ class EmbeddedKafkaBrokerTest {
 
   @Test
   void topicConfigsAreApplied() throws Exception {
-    try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, 0).start();
-        Admin admin = Admin.create(Map.of(
-            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-      broker.createTopic("compacted", 1, (short) 1, Map.of("cleanup.policy", "compact"));
+    try (Admin admin = Admin.create(kafka.clientConfig())) {
+      kafka.broker().createTopic("compacted", 1, (short) 1, Map.of("cleanup.policy", "compact"));
       ConfigResource res = new ConfigResource(ConfigResource.Type.TOPIC, "compacted");
       Config cfg = admin.describeConfigs(List.of(res)).all().get().get(res);
       assertThat(cfg.get("cleanup.policy").value()).isEqualTo("compact");
@@ -165,51 +163,48 @@ class EmbeddedKafkaBrokerTest {
 
   @Test
   void kafkasOwnConsoleProducerAndConsumerWork() throws Exception {
-    try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, 0).start()) {
-      broker.createTopic("console", 1, (short) 1);
-      String bootstrap = broker.bootstrapServers();
-      List<Runnable> hooks = new ArrayList<>();
-      InputStream stdin = System.in;
-      PrintStream stdout = System.out;
-      ByteArrayOutputStream captured = new ByteArrayOutputStream();
-      int[] exitCode = {-1};
-      // The tools end with Exit.exit and close their clients in shutdown hooks: capture both.
-      Exit.setExitProcedure((code, msg) -> {
-        exitCode[0] = code;
-        throw new ToolExited();
-      });
-      Exit.setShutdownHookAdder((name, hook) -> hooks.add(hook));
+    String bootstrap = kafka.bootstrapServers();
+    String topic = kafka.topic();
+    List<Runnable> hooks = new ArrayList<>();
+    InputStream stdin = System.in;
+    PrintStream stdout = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    int[] exitCode = {-1};
+    // The tools end with Exit.exit and close their clients in shutdown hooks: capture both.
+    Exit.setExitProcedure((code, msg) -> {
+      exitCode[0] = code;
+      throw new ToolExited();
+    });
+    Exit.setShutdownHookAdder((name, hook) -> hooks.add(hook));
+    try {
+      System.setIn(new ByteArrayInputStream(
+          "k1\tfirst line\nk2\tsecond line\n".getBytes(StandardCharsets.UTF_8)));
       try {
-        System.setIn(new ByteArrayInputStream(
-            "k1\tfirst line\nk2\tsecond line\n".getBytes(StandardCharsets.UTF_8)));
-        try {
-          ConsoleProducer.main(new String[] {
-              "--bootstrap-server", bootstrap, "--topic", "console", "--sync",
-              "--property", "parse.key=true"});
-        } catch (ToolExited expected) {
-          // Exit.exit(0) at the end of a successful run
-        }
-        hooks.forEach(Runnable::run);
-        hooks.clear();
-        assertThat(exitCode[0]).isZero();
-
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        ConsoleConsumer.run(new ConsoleConsumerOptions(new String[] {
-            "--bootstrap-server", bootstrap, "--topic", "console", "--from-beginning",
-            "--max-messages", "2", "--timeout-ms", "30000",
-            "--property", "print.key=true"}));
-      } finally {
-        System.setIn(stdin);
-        System.setOut(stdout);
-        Exit.resetExitProcedure();
-        Exit.resetShutdownHookAdder();
+        ConsoleProducer.main(new String[] {
+            "--bootstrap-server", bootstrap, "--topic", topic, "--sync",
+            "--property", "parse.key=true"});
+      } catch (ToolExited expected) {
+        // Exit.exit(0) at the end of a successful run
       }
-      assertThat(captured.toString(StandardCharsets.UTF_8).lines())
-          .containsExactly("k1\tfirst line", "k2\tsecond line");
-      List<ConsumerRecord<String, String>> got =
-          KafkaTestClients.consume(bootstrap, "console", 2, Duration.ofSeconds(30));
-      assertThat(got).extracting(ConsumerRecord::key).containsExactly("k1", "k2");
+      hooks.forEach(Runnable::run);
+      hooks.clear();
+      assertThat(exitCode[0]).isZero();
+
+      System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      ConsoleConsumer.run(new ConsoleConsumerOptions(new String[] {
+          "--bootstrap-server", bootstrap, "--topic", topic, "--from-beginning",
+          "--max-messages", "2", "--timeout-ms", "30000",
+          "--property", "print.key=true"}));
+    } finally {
+      System.setIn(stdin);
+      System.setOut(stdout);
+      Exit.resetExitProcedure();
+      Exit.resetShutdownHookAdder();
     }
+    assertThat(captured.toString(StandardCharsets.UTF_8).lines())
+        .containsExactly("k1\tfirst line", "k2\tsecond line");
+    List<ConsumerRecord<String, String>> got = kafka.consume(topic, 2);
+    assertThat(got).extracting(ConsumerRecord::key).containsExactly("k1", "k2");
   }
 
   private static final class ToolExited extends RuntimeException {}

@@ -3,9 +3,11 @@ package io.trendstream.broker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -19,29 +21,60 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Plain Kafka clients for tests. Input: a running broker's bootstrap address and a topic.
- * Output: records as {@code ConsumerRecord<String, String>} (key, value as UTF-8 text).
- * Consumption polls until the expected count or a deadline, never sleeps.
+ * Output: records as {@code ConsumerRecord<String, String>} (key, value as UTF-8 text), or as
+ * raw bytes ({@link #send}, {@link #readAll}). Consumption polls until the expected count, the
+ * end offsets or a deadline, never sleeps.
  */
 public final class KafkaTestClients {
   private KafkaTestClients() {}
 
+  /** How long {@link #readAll} may take to reach the end offsets. */
+  public static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+
   public static KafkaProducer<String, String> producer(String bootstrap) {
-    return new KafkaProducer<>(producerProperties(bootstrap));
+    return new KafkaProducer<>(producerProperties(bootstrap, StringSerializer.class));
   }
 
-  private static Properties producerProperties(String bootstrap) {
+  private static Properties producerProperties(String bootstrap, Class<?> serializer) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, serializer.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, serializer.getName());
     return p;
+  }
+
+  /** Sends the values in order, acknowledged by the broker; returns where each one landed. */
+  public static List<RecordMetadata> send(String bootstrap, String topic, List<byte[]> values) {
+    List<RecordMetadata> out = new ArrayList<>();
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(producerProperties(bootstrap, ByteArraySerializer.class))) {
+      List<Future<RecordMetadata>> acks = new ArrayList<>();
+      for (byte[] v : values) {
+        acks.add(producer.send(new ProducerRecord<>(topic, v)));
+      }
+      for (Future<RecordMetadata> ack : acks) {
+        out.add(ack.get());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    } catch (ExecutionException e) {
+      throw new AssertionError("send failed: " + e.getCause() + "; "
+          + describe(bootstrap, topic), e.getCause());
+    }
+    return out;
   }
 
   /**
@@ -53,7 +86,7 @@ public final class KafkaTestClients {
    */
   public static List<String> failedFirstWrites(String bootstrap, int rounds, int partitions,
       Consumer<String> create) throws InterruptedException {
-    Properties p = producerProperties(bootstrap);
+    Properties p = producerProperties(bootstrap, StringSerializer.class);
     p.put(ProducerConfig.ACKS_CONFIG, "1");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
     p.put(ProducerConfig.RETRIES_CONFIG, 0);
@@ -77,13 +110,41 @@ public final class KafkaTestClients {
 
   /** A consumer in a fresh group reading from the earliest offset. */
   public static KafkaConsumer<String, String> consumer(String bootstrap) {
+    return new KafkaConsumer<>(consumerProperties(bootstrap, StringDeserializer.class));
+  }
+
+  private static Properties consumerProperties(String bootstrap, Class<?> deserializer) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    return new KafkaConsumer<>(p);
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, deserializer.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, deserializer.getName());
+    return p;
+  }
+
+  /** Every record of the topic, read from the beginning up to the end offsets of now. */
+  public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic) {
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(consumerProperties(bootstrap, ByteArrayDeserializer.class))) {
+      List<TopicPartition> parts = new ArrayList<>();
+      for (PartitionInfo info : c.partitionsFor(topic, READ_TIMEOUT)) {
+        parts.add(new TopicPartition(topic, info.partition()));
+      }
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts, READ_TIMEOUT);
+      long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("could not read " + topic + " to its end " + end);
+        }
+        c.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
+    }
+    return out;
   }
 
   /**

@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trendstream.bench.BenchSettings;
 import io.trendstream.bench.Engine;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.trendstream.testing.Cli;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -51,11 +50,9 @@ class BenchCommandTest {
         .isInstanceOf(CommandLine.ParameterException.class)
         .hasMessageContaining("unknown engine 'flink'")
         .hasMessageContaining("kafka_streams");
-    StringWriter err = new StringWriter();
-    CommandLine cl = new CommandLine(new BenchCommand()).setErr(new PrintWriter(err));
-    int code = cl.execute("--engines", "flink", "--no-latency");
-    assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("unknown engine 'flink'");
+    Cli.Result run = Cli.run("bench", "--engines", "flink", "--no-latency");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains("unknown engine 'flink'");
   }
 
   @Test

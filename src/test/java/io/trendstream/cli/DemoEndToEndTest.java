@@ -3,16 +3,16 @@ package io.trendstream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.trendstream.pipeline.Tokenizer;
-import io.trendstream.post.Post;
-import io.trendstream.source.SyntheticSource;
 import io.trendstream.source.Vocabulary;
 import io.trendstream.testing.Await;
 import io.trendstream.testing.ChildJvm;
+import io.trendstream.testing.ExpectedCounts;
 import io.trendstream.testing.Http;
 import io.trendstream.testing.IntegrationTest;
+import io.trendstream.testing.TestPosts;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -35,19 +35,17 @@ class DemoEndToEndTest {
   @Test
   void demoServesExactCountsOverHttpAndStopsCleanlyOnSigterm() throws Exception {
     ChildJvm child = ChildJvm.start(dir, "demo", "--data-dir", dir.resolve("data").toString(),
-        "--broker-port", "0", "--http-port", "0", "--store-port", "0", "--rate", "0", "--count", "" + POSTS,
-        "--seed", "11");
+        "--broker-port", "0", "--http-port", "0", "--store-port", "0", "--rate", "0",
+        "--count", "" + POSTS, "--seed", "11");
     Process demo = child.process;
     try {
-      Await.until("the demo to print its URL", Duration.ofSeconds(120),
-          () -> child.find(URL) != null || !demo.isAlive());
-      assertThat(demo.isAlive()).as("demo alive; output:\n%s", child.output()).isTrue();
-      String url = child.find(URL);
+      String url = child.awaitLine(URL, Duration.ofSeconds(120));
 
-      // The demo's default vocabulary, which the flags above leave alone.
-      Map<String, Long> expected =
-          expectedCounts(11, POSTS, Vocabulary.of(ProduceOptions.DEFAULT_VOCABULARY));
-      long tokens = expected.values().stream().mapToLong(Long::longValue).sum();
+      // The demo's synthetic source with its default vocabulary, which the flags above leave
+      // alone: the texts are a function of the seed and the index only.
+      Map<String, Long> expected = ExpectedCounts.words(TestPosts.synthetic(11, Instant.EPOCH,
+          1000, Vocabulary.of(ProduceOptions.DEFAULT_VOCABULARY), POSTS));
+      long tokens = ExpectedCounts.total(expected);
       Await.until(tokens + " tokens in word_counts", Duration.ofSeconds(120), () -> {
         JsonNode r = Http.sql(url, "SELECT sum(count) FROM word_counts");
         return r != null && r.path("rows").path(0).path(0).asLong() == tokens;
@@ -76,18 +74,4 @@ class DemoEndToEndTest {
     assertThat(demo.exitValue()).as("graceful stop exits 0; output:\n%s", child.output())
         .isZero();
   }
-
-  /** Word counts of a synthetic feed (its start time only moves event times). */
-  static Map<String, Long> expectedCounts(long seed, int n, Vocabulary vocabulary) {
-    SyntheticSource source = new SyntheticSource(seed, 0, 1000, vocabulary);
-    Map<String, Long> counts = new HashMap<>();
-    for (int i = 0; i < n; i++) {
-      Post p = source.next();
-      for (String w : Tokenizer.WORDS.tokenize(p.text())) {
-        counts.merge(w, 1L, Long::sum);
-      }
-    }
-    return counts;
-  }
-
 }

@@ -15,46 +15,36 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import io.trendstream.broker.EmbeddedKafkaBroker;
-import io.trendstream.broker.KafkaTestClients;
 import io.trendstream.pipeline.StoreSink;
-import io.trendstream.serve.StoreQueryService;
-import io.trendstream.store.LiveStore;
-import io.trendstream.testing.TestStore;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.pipeline.StreamingJob;
-import io.trendstream.pipeline.Tokenizer;
 import io.trendstream.post.PostJson;
 import io.trendstream.serve.QueryService.TableResult;
+import io.trendstream.serve.StoreQueryService;
 import io.trendstream.source.live.BlueskySource;
 import io.trendstream.source.live.Jetstream;
 import io.trendstream.source.live.JetstreamStub;
 import io.trendstream.source.live.XSource;
+import io.trendstream.store.LiveStore;
 import io.trendstream.testing.Await;
+import io.trendstream.testing.BrokerExtension;
 import io.trendstream.testing.ChildJvm;
+import io.trendstream.testing.Cli;
+import io.trendstream.testing.ExpectedCounts;
 import io.trendstream.testing.IntegrationTest;
-import io.trendstream.testing.SparkTestSupport;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.trendstream.testing.TestStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Issue 3 end to end with real parts: each live source fed by its stub server on loopback
@@ -71,32 +61,12 @@ class LiveSourcesEndToEndTest {
   /** Real X ids exceed 2^53. */
   private static final long BASE_ID = 1_876_012_345_678_901_000L;
 
-  @TempDir static Path brokerDir;
-  private static EmbeddedKafkaBroker broker;
-
+  @RegisterExtension static final BrokerExtension kafka = new BrokerExtension();
   @TempDir Path dir;
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-  private final ExecutorService runner = Executors.newSingleThreadExecutor();
-
-  @BeforeAll
-  static void startBroker() {
-    broker = new EmbeddedKafkaBroker(brokerDir, 0).start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
-
-  @AfterEach
-  void stopRunner() {
-    runner.shutdownNow();
-  }
 
   @Test
   void blueskyPostsReachTheWordCountsExactlyOnceAcrossAReconnect() throws Exception {
-    String topic = topic("e2e-bluesky");
+    String topic = kafka.topic();
     List<String> first = List.of(
         Jetstream.identity(at(1), ALICE, "alice.bsky.social"),
         Jetstream.post(at(2), ALICE, "3l3qo2vuowo2a", "Streaming with Kafka today",
@@ -114,6 +84,7 @@ class LiveSourcesEndToEndTest {
     List<String> texts = List.of("Streaming with Kafka today", "no language given",
         "Grüße aus München 🚀 日本語のテキスト", "depois da queda #kafka @alice",
         "kafka kafka https://bsky.app/x last");
+    Cli.Result done;
     try (JetstreamStub stub = new JetstreamStub()) {
       stub.then((ctx, cursor) -> JetstreamStub.send(ctx, first))
           .then((ctx, cursor) -> {
@@ -122,12 +93,12 @@ class LiveSourcesEndToEndTest {
             JetstreamStub.send(ctx, after);
           });
 
-      Future<Integer> run = produceInBackground(Map.of(), "--source", "bluesky",
+      CompletableFuture<Cli.Result> run = produce(Map.of(), "--source", "bluesky",
           "--base-url", stub.baseUrl(), "--topic", topic, "--count", "5");
       assertThat(consume(topic, 3)).hasSize(3);
       stub.dropAll();
 
-      assertThat(run.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as(err.toString()).isZero();
+      done = finished(run);
       assertThat(stub.cursors()).containsExactly(
           "live", Long.toString(at(6) - BlueskySource.RECONNECT_MARGIN_MICROS));
     }
@@ -135,14 +106,15 @@ class LiveSourcesEndToEndTest {
     List<ConsumerRecord<String, String>> records = consume(topic, 5);
     assertThat(records).extracting(r -> PostJson.parse(r.value()).text())
         .containsExactlyElementsOf(texts);
-    assertThat(out.toString()).startsWith("done: sent 5, acked 5, failed 0")
+    assertThat(done.out()).startsWith("done: sent 5, acked 5, failed 0")
         .contains("source bluesky (received 5, duplicates 1, errors 1, backoff 0s");
-    assertThat(wordCountsInSpark(topic, texts)).isEqualTo(expectedCounts(texts));
+    assertThat(wordCountsInSpark(topic, texts)).isEqualTo(ExpectedCounts.wordsOfTexts(texts));
   }
 
   @Test
   void xPostsReachTheWordCountsExactlyAcrossPagesA503AndAMalformedTweet() throws Exception {
-    String topic = topic("e2e-x");
+    String topic = kafka.topic();
+    Cli.Result done;
     WireMockServer x = new WireMockServer(
         WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
     x.start();
@@ -170,10 +142,9 @@ class LiveSourcesEndToEndTest {
               "{\"id\":\"" + id(5) + "\",\"created_at\":\"2025-01-06T18:40:45.000Z\"}",
               tweet(4, "oldest of the second poll", "en", 0, 0)))));
 
-      Future<Integer> run = produceInBackground(Map.of(XSource.TOKEN_ENV, "e2e-token"),
+      done = finished(produce(Map.of(XSource.TOKEN_ENV, "e2e-token"),
           "--source", "x", "--base-url", x.baseUrl(), "--interval", "200ms",
-          "--topic", topic, "--count", "6");
-      assertThat(run.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as(err.toString()).isZero();
+          "--topic", topic, "--count", "6"));
     } finally {
       x.stop();
     }
@@ -183,17 +154,17 @@ class LiveSourcesEndToEndTest {
     assertThat(consume(topic, 6)).extracting(r -> PostJson.parse(r.value()).text())
         .containsExactlyElementsOf(texts);
     // The 503 and the tweet without text are the two errors; the same request was retried.
-    assertThat(out.toString()).startsWith("done: sent 6, acked 6, failed 0")
+    assertThat(done.out()).startsWith("done: sent 6, acked 6, failed 0")
         .contains("source x:kafka (received 6, duplicates 0, errors 2, backoff 0s")
         .contains("skipped 1 malformed");
-    assertThat(err.toString()).contains("produce: x: X API answered HTTP 503");
-    assertThat(wordCountsInSpark(topic, texts)).isEqualTo(expectedCounts(texts));
+    assertThat(done.err()).contains("produce: x: X API answered HTTP 503");
+    assertThat(wordCountsInSpark(topic, texts)).isEqualTo(ExpectedCounts.wordsOfTexts(texts));
   }
 
   @Test
   void aRecordedBlueskySessionReplaysThroughFileAsTheSameRecords() throws Exception {
-    String live = topic("e2e-record");
-    String replay = topic("e2e-replay");
+    String live = kafka.topic();
+    String replay = kafka.newTopic("replay");
     Path recording = dir.resolve("bluesky.jsonl.gz");
     try (JetstreamStub stub = new JetstreamStub()) {
       stub.then((ctx, cursor) -> JetstreamStub.send(ctx, List.of(
@@ -203,18 +174,14 @@ class LiveSourcesEndToEndTest {
           Jetstream.post(at(13), ALICE, "r2", "plain kafka", "2024-09-09T19:46:14Z"),
           Jetstream.post(at(14), ALICE, "r3", "no kafka here? yes", "2024-09-09T19:46:15Z",
               "en"))));
-      Future<Integer> run = produceInBackground(Map.of(), "--source", "bluesky",
-          "--base-url", stub.baseUrl(), "--topic", live, "--count", "3",
-          "--record", recording.toString());
-      assertThat(run.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as(err.toString()).isZero();
+      finished(produce(Map.of(), "--source", "bluesky", "--base-url", stub.baseUrl(),
+          "--topic", live, "--count", "3", "--record", recording.toString()));
     }
     assertThat(Files.size(recording)).isPositive();
 
-    out.getBuffer().setLength(0);
-    Future<Integer> rerun = produceInBackground(Map.of(),
-        "--source", "file:" + recording, "--topic", replay, "--rate", "0");
-    assertThat(rerun.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as(err.toString()).isZero();
-    assertThat(out.toString()).startsWith("done: sent 3, acked 3, failed 0");
+    Cli.Result rerun = finished(produce(Map.of(),
+        "--source", "file:" + recording, "--topic", replay, "--rate", "0"));
+    assertThat(rerun.out()).startsWith("done: sent 3, acked 3, failed 0");
 
     List<String> recorded = consume(live, 3).stream()
         .map(r -> r.key() + " " + r.value()).toList();
@@ -226,7 +193,7 @@ class LiveSourcesEndToEndTest {
 
   @Test
   void sigtermFlushesWhatWasSentThenPrintsTheResumeFlag() throws Exception {
-    String topic = topic("e2e-sigterm");
+    String topic = kafka.topic();
     ChildJvm child;
     try (JetstreamStub stub = new JetstreamStub()) {
       // Three posts, then a quiet open connection: the producer waits in the source.
@@ -235,7 +202,7 @@ class LiveSourcesEndToEndTest {
           Jetstream.post(at(22), ALICE, "t2", "two", "2024-09-09T19:46:24Z", "en"),
           Jetstream.post(at(23), BOB, "t3", "three", "2024-09-09T19:46:25Z", "en"))));
       child = ChildJvm.start(dir, "produce", "--source", "bluesky",
-          "--base-url", stub.baseUrl(), "--bootstrap-server", broker.bootstrapServers(),
+          "--base-url", stub.baseUrl(), "--bootstrap-server", kafka.bootstrapServers(),
           "--topic", topic);
       try {
         assertThat(consume(topic, 3)).hasSize(3);
@@ -256,28 +223,27 @@ class LiveSourcesEndToEndTest {
 
   // --- the CLI ---
 
-  private Future<Integer> produceInBackground(Map<String, String> env, String... args) {
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    ProduceCommand cmd = cl.getSubcommands().get("produce").getCommand();
-    cmd.produce.environment(env::get);
+  /** {@code trendstream produce --bootstrap-server BROKER ARGS} in the background. */
+  private static CompletableFuture<Cli.Result> produce(Map<String, String> env, String... args) {
+    Cli cli = new Cli();
+    cli.<ProduceCommand>command("produce").produce.environment(env::get);
     String[] full = new String[args.length + 3];
     full[0] = "produce";
     full[1] = "--bootstrap-server";
-    full[2] = broker.bootstrapServers();
+    full[2] = kafka.bootstrapServers();
     System.arraycopy(args, 0, full, 3, args.length);
-    return runner.submit(() -> cl.execute(full));
+    return cli.start(full);
   }
 
-  private static String topic(String prefix) {
-    String name = prefix + "-" + System.nanoTime();
-    broker.createTopic(name, 1, (short) 1);
-    return name;
+  /** The run's result once it returned; it must have exited 0. */
+  private static Cli.Result finished(CompletableFuture<Cli.Result> run) throws Exception {
+    Cli.Result done = run.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(done.code()).as(done.err()).isZero();
+    return done;
   }
 
   private static List<ConsumerRecord<String, String>> consume(String topic, int n) {
-    return KafkaTestClients.consume(broker.bootstrapServers(), topic, n, WAIT);
+    return kafka.consume(topic, n);
   }
 
   // --- the Spark job ---
@@ -285,18 +251,14 @@ class LiveSourcesEndToEndTest {
   /** Runs the job over the topic until it has counted every token of the texts. */
   private Map<String, Long> wordCountsInSpark(String topic, List<String> texts)
       throws Exception {
-    StreamConfig config = new StreamConfig();
-    config.bootstrapServers = broker.bootstrapServers();
-    config.topic = topic;
-    config.dataDir = dir.resolve("spark");
-    config.queryNamePrefix = SparkTestSupport.unique("live_e2e");
+    StreamConfig config = kafka.streamConfig(topic, dir.resolve("spark"));
     LiveStore store = TestStore.fresh("live_e2e");
     try (StreamingJob job = new StreamingJob(spark(), config, StreamingJob.kafka(config),
         new StoreSink(store))) {
       job.start();
       StoreQueryService sql =
           new StoreQueryService(store.readers(), 100_000, Duration.ofSeconds(30), List::of);
-      long tokens = expectedCounts(texts).values().stream().mapToLong(Long::longValue).sum();
+      long tokens = ExpectedCounts.total(ExpectedCounts.wordsOfTexts(texts));
       Await.until(tokens + " tokens in word_counts", WAIT, () -> {
         Object sum = query(sql, "SELECT sum(count) FROM word_counts").rows().get(0).get(0);
         return sum != null && ((Number) sum).longValue() >= tokens;
@@ -312,16 +274,6 @@ class LiveSourcesEndToEndTest {
     } catch (Exception e) {
       throw new AssertionError(e);
     }
-  }
-
-  private static Map<String, Long> expectedCounts(List<String> texts) {
-    Map<String, Long> counts = new HashMap<>();
-    for (String text : texts) {
-      for (String w : Tokenizer.WORDS.tokenize(text)) {
-        counts.merge(w, 1L, Long::sum);
-      }
-    }
-    return counts;
   }
 
   // --- stub payloads ---

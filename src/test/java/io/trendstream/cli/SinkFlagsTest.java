@@ -8,8 +8,7 @@ import io.trendstream.pipeline.sink.DeadLetterSink;
 import io.trendstream.pipeline.sink.JdbcCountSink;
 import io.trendstream.pipeline.sink.KafkaCountSink;
 import io.trendstream.pipeline.sink.ParquetPostSink;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.trendstream.testing.Cli;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,8 +17,6 @@ import picocli.CommandLine;
 
 /** The durable-sink and dead-letter flags of stream and demo. */
 class SinkFlagsTest {
-  private final StringWriter err = new StringWriter();
-
   private static StreamConfig config(String... args) {
     StreamCommand cmd = new StreamCommand();
     new CommandLine(cmd).parseArgs(args);
@@ -72,12 +69,8 @@ class SinkFlagsTest {
       "stream --max-post-bytes 0 | --max-post-bytes must be at least 1",
       "stream --max-post-bytes big | Invalid value for option '--max-post-bytes'"})
   void badSinkFlagsAreOneLineAndExit2(String args, String message) {
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(new StringWriter(), true));
-    cl.setErr(new PrintWriter(err, true));
-    assertThat(cl.execute(args.trim().split(" "))).isEqualTo(2);
-    String[] lines = err.toString().strip().split("\n");
-    assertThat(lines[0]).startsWith("trendstream: ").contains(message).doesNotContain("pw");
-    assertThat(lines).hasSize(2);
+    Cli.Result run = Cli.run(args.trim().split(" "));
+    assertThat(run.badFlagMessage()).contains(message);
+    assertThat(run.err()).doesNotContain("pw");
   }
 }

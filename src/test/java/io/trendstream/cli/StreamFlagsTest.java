@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.pipeline.Tokenizer;
 import io.trendstream.pipeline.TrendQueries.EventTime;
+import io.trendstream.testing.Cli;
 import io.trendstream.testing.IntegrationTest;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Map;
@@ -18,20 +17,13 @@ import picocli.CommandLine;
 
 /** Flags of stream and demo: defaults, parsing, and one-line errors for mistakes. */
 class StreamFlagsTest {
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(new StringWriter(), true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl.execute(args);
-  }
 
   @Test
   void defaultsAreTheIssuesDefaultsAndFlagsOverrideThem() {
     StreamCommand cmd = new StreamCommand();
     new CommandLine(cmd).parseArgs();
-    StreamConfig c = cmd.stream.toConfig(cmd.kafka.bootstrapServer(), cmd.kafka.topic(), Map.of());
+    StreamConfig c =
+        cmd.stream.toConfig(cmd.kafka.bootstrapServer(), cmd.kafka.topic(), Map.of());
     assertThat(c.bootstrapServers).isEqualTo("127.0.0.1:9092");
     assertThat(c.topic).isEqualTo("tweets");
     assertThat(c.dataDir).isEqualTo(Path.of("data"));
@@ -78,11 +70,7 @@ class StreamFlagsTest {
       "demo --tokenizer x | unknown tokenizer 'x'",
       "demo --broker-port abc | Invalid value for option '--broker-port'"})
   void badFlagsAreOneLineAndExit2(String args, String message) {
-    assertThat(run(args.trim().split(" "))).isEqualTo(2);
-    String[] lines = err.toString().strip().split("\n");
-    assertThat(lines[0]).startsWith("trendstream: ").contains(message);
-    assertThat(lines).hasSize(2);
-    assertThat(lines[1]).startsWith("Try 'trendstream ");
+    assertThat(Cli.run(args.trim().split(" ")).badFlagMessage()).contains(message);
   }
 
   @IntegrationTest
@@ -92,8 +80,9 @@ class StreamFlagsTest {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();  // closed again: nothing listens there
     }
-    assertThat(run("stream", "--bootstrap-server", "127.0.0.1:" + port)).isEqualTo(1);
-    assertThat(err.toString().strip())
+    Cli.Result run = Cli.run("stream", "--bootstrap-server", "127.0.0.1:" + port);
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.err().strip())
         .startsWith("trendstream: cannot reach Kafka at 127.0.0.1:" + port + " within 10 s")
         .doesNotContain("\n");
   }

@@ -3,30 +3,25 @@ package io.trendstream.pipeline;
 import static io.trendstream.testing.SparkTestSupport.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.trendstream.broker.EmbeddedKafkaBroker;
 import io.trendstream.pipeline.sink.DeadLetterSink;
 import io.trendstream.post.Post;
-import io.trendstream.post.TwitterTime;
-import io.trendstream.produce.PostProducer;
-import io.trendstream.produce.ProducerSettings;
 import io.trendstream.serve.QueryService.TableResult;
 import io.trendstream.serve.StoreQueryService;
 import io.trendstream.store.LiveStore;
-import io.trendstream.source.SyntheticSource;
 import io.trendstream.testing.Await;
+import io.trendstream.testing.BrokerExtension;
+import io.trendstream.testing.ExpectedCounts;
 import io.trendstream.testing.IntegrationTest;
-import io.trendstream.testing.SparkTestSupport;
+import io.trendstream.testing.TestPosts;
 import io.trendstream.testing.TestStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,41 +30,26 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @IntegrationTest
 class KafkaPipelineTest {
-  private static final long START = Instant.parse("2026-11-24T10:00:00Z").toEpochMilli();
+  private static final Instant START = Instant.parse("2026-11-24T10:00:00Z");
   private static final Duration WAIT = Duration.ofSeconds(90);
   /** Two posts per event second: 300 posts span 150 s and cross window boundaries. */
   private static final double POSTS_PER_SECOND = 2;
 
-  @TempDir static Path dir;
-  private static EmbeddedKafkaBroker broker;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = new EmbeddedKafkaBroker(dir.resolve("kafka"), 0).start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.stop();
-  }
+  @RegisterExtension static final BrokerExtension kafka = new BrokerExtension().partitions(2);
+  @TempDir Path dir;
 
   @Test
   void countsEveryTokenExactlyOnceAcrossARestartFromCheckpoint() throws Exception {
-    String topic = "pipeline-" + System.nanoTime();
-    broker.createTopic(topic, 2, (short) 1);
-    List<Post> posts = synthetic(300);
-    StreamConfig config = new StreamConfig();
-    config.bootstrapServers = broker.bootstrapServers();
-    config.topic = topic;
-    config.dataDir = dir.resolve("data");
-    config.queryNamePrefix = SparkTestSupport.unique("kafka");
+    String topic = kafka.topic();
+    List<Post> posts = TestPosts.synthetic(7, START, POSTS_PER_SECOND, 300);
+    StreamConfig config = kafka.streamConfig(dir.resolve("data"));
     config.sinks.add(new DeadLetterSink(DeadLetterSink.TOPIC));  // as the CLI runs the job
 
-    produce(topic, 150);
-    Map<String, Long> expected = wordCounts(posts.subList(0, 150));
+    kafka.produce(topic, posts.subList(0, 150));
+    Map<String, Long> expected = ExpectedCounts.words(posts.subList(0, 150));
     LiveStore store = TestStore.fresh("kafka_pipeline");
     try (Running first = new Running(config, store)) {
-      first.awaitTokens(total(expected));
+      first.awaitTokens(ExpectedCounts.total(expected));
       assertThat(first.wordCounts()).isEqualTo(expected);
     }
     // The live tables outlive the job: a restarted API serves them before any new batch.
@@ -77,46 +57,29 @@ class KafkaPipelineTest {
       assertThat(stopped.wordCounts()).isEqualTo(expected);
     }
 
-    produce(topic, 300);  // the same seed: posts 0..149 again are not re-sent, see below
-    expected = wordCounts(posts);
+    kafka.produce(topic, posts.subList(150, 300));
+    expected = ExpectedCounts.words(posts);
     try (Running second = new Running(config, store)) {
-      second.awaitTokens(total(expected));
+      second.awaitTokens(ExpectedCounts.total(expected));
       assertThat(second.wordCounts()).isEqualTo(expected);
       // Every window of both runs: the store holds what the checkpoint holds.
-      assertThat(second.windowedCounts()).isEqualTo(windowed(posts));
+      assertThat(second.windowedCounts()).isEqualTo(ExpectedCounts.windowed(posts));
     }
   }
 
   @Test
   void lostKafkaDataStopsTheQueryWithAnActionableMessageUnlessToldToGoOn() throws Exception {
-    String topic = "loss-" + System.nanoTime();
-    broker.createTopic(topic, 1, (short) 1);
-    StreamConfig config = new StreamConfig();
-    config.bootstrapServers = broker.bootstrapServers();
-    config.topic = topic;
-    config.dataDir = dir.resolve("loss");
-    config.queryNamePrefix = SparkTestSupport.unique("loss");
+    String topic = kafka.newTopic("loss", 1);
+    StreamConfig config = kafka.streamConfig(topic, dir.resolve("loss"));
     config.sinks.add(new DeadLetterSink(DeadLetterSink.TOPIC));  // as the CLI runs the job
-    sendTexts(topic, "one two", "three", "four");
+    kafka.produce(topic, TestPosts.ofTexts(START, 1, "one two", "three", "four"));
     LiveStore store = TestStore.fresh("kafka_loss");
     try (Running first = new Running(config, store)) {
       first.awaitTokens(4);
     }
     // The topic is deleted and recreated: the checkpoint's offset 3 no longer exists.
-    try (var admin = org.apache.kafka.clients.admin.Admin.create(
-        Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-      admin.deleteTopics(List.of(topic)).all().get();
-      Await.until("topic deleted", WAIT, () -> !broker.topics().contains(topic));
-    }
-    Await.until("topic recreated", WAIT, () -> {
-      try {
-        broker.createTopic(topic, 1, (short) 1);
-        return true;
-      } catch (RuntimeException stillDeleting) {
-        return false;
-      }
-    });
-    sendTexts(topic, "five");
+    kafka.recreateTopic(topic, 1);
+    kafka.produce(topic, TestPosts.ofTexts(START, 4, "five"));
     try (Running second = new Running(config, store)) {
       var q = second.job.queries().get(1);
       Await.until("the query to fail", WAIT, () -> !q.isActive());
@@ -134,99 +97,6 @@ class KafkaPipelineTest {
       }
       assertThat(third.wordCounts()).containsEntry("one", 1L);
     }
-  }
-
-  private static void sendTexts(String topic, String... texts) {
-    var source = new io.trendstream.source.PostSource() {
-      int i;
-
-      @Override
-      public Post next() {
-        if (i >= texts.length) {
-          return null;
-        }
-        Post p = Post.of(TwitterTime.format(START), System.nanoTime(), texts[i++], "en");
-        return p;
-      }
-
-      @Override
-      public String describe() {
-        return "texts";
-      }
-    };
-    new PostProducer(new ProducerSettings(broker.bootstrapServers()), source,
-        new PostProducer.Options(topic, 0, 0), s -> {}).run();
-  }
-
-  /** Sends posts [already sent, n) of the synthetic stream. */
-  private static void produce(String topic, int upTo) {
-    List<Post> all = synthetic(upTo);
-    var remaining = all.subList(sentSoFar, upTo);
-    sentSoFar = upTo;
-    var source = new io.trendstream.source.PostSource() {
-      int i;
-
-      @Override
-      public Post next() {
-        return i < remaining.size() ? remaining.get(i++) : null;
-      }
-
-      @Override
-      public String describe() {
-        return "test posts";
-      }
-    };
-    PostProducer.Status status = new PostProducer(new ProducerSettings(broker.bootstrapServers()),
-        source, new PostProducer.Options(topic, 0, 0), s -> {}).run();
-    assertThat(status.acked()).isEqualTo(remaining.size());
-  }
-
-  private static int sentSoFar;
-
-  private static List<Post> synthetic(int n) {
-    SyntheticSource source = new SyntheticSource(7, START, POSTS_PER_SECOND);
-    List<Post> posts = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      posts.add(source.next());
-    }
-    return posts;
-  }
-
-  private static Map<String, Long> wordCounts(List<Post> posts) {
-    Map<String, Long> counts = new HashMap<>();
-    for (Post p : posts) {
-      for (String w : Tokenizer.WORDS.tokenize(p.text())) {
-        counts.merge(w, 1L, Long::sum);
-      }
-    }
-    return counts;
-  }
-
-  /** Windows (10 min sliding 5 min) the given posts touched, with counts over all posts. */
-  private static Map<String, Long> windowed(List<Post> touched) {
-    List<Post> all = synthetic(300);
-    Map<String, Long> counts = new HashMap<>();
-    java.util.Set<String> keys = new java.util.HashSet<>();
-    for (Post p : all) {
-      long t = TwitterTime.parse(p.createdAt()).toEpochMilli();
-      long fiveMin = 300_000;
-      long lastStart = t - Math.floorMod(t, fiveMin);
-      for (long start = lastStart; start > t - 600_000; start -= fiveMin) {
-        for (String w : Tokenizer.WORDS.tokenize(p.text())) {
-          String key = Instant.ofEpochMilli(start) + "/" + w;
-          counts.merge(key, 1L, Long::sum);
-          if (touched.contains(p)) {
-            keys.add(key);
-          }
-        }
-      }
-    }
-    counts.keySet().retainAll(keys);
-    return counts;
-  }
-
-  private static long total(Map<String, Long> counts) {
-    return counts.values().stream().mapToLong(Long::longValue).sum();
   }
 
   /**
@@ -269,8 +139,9 @@ class KafkaPipelineTest {
         q.processAllAvailable();
       }
       Map<String, Long> m = new HashMap<>();
-      query("SELECT window_start, word, count FROM windowed_word_counts").rows()
-          .forEach(r -> m.put(r.get(0) + "/" + r.get(1), (Long) r.get(2)));
+      query("SELECT window_start, window_end, word, count FROM windowed_word_counts").rows()
+          .forEach(r -> m.put(ExpectedCounts.windowKey(Instant.parse(r.get(0).toString()),
+              Instant.parse(r.get(1).toString()), (String) r.get(2)), (Long) r.get(3)));
       return m;
     }
 

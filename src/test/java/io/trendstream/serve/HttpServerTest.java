@@ -21,9 +21,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Every endpoint of {@link HttpServer} over HTTP, with {@link FixedQueryService} behind it. */
 class HttpServerTest {
@@ -242,6 +244,7 @@ class HttpServerTest {
   }
 
   @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)  // readLine blocks while the server is silent
   void eventsPushSnapshotsRepeatedly() throws Exception {
     HttpRequest request = HttpRequest.newBuilder(URI.create(
         "http://127.0.0.1:" + server.port() + "/api/events?top=5&stopwords=show"))

@@ -4,9 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trendstream.common.UserError;
+import io.trendstream.post.TwitterTime;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SourcesTest {
   @TempDir Path dir;
@@ -28,15 +36,27 @@ class SourcesTest {
     }
   }
 
-  @Test
-  void syntheticEventTimeKeepsPaceWithTheRate() {
-    SyntheticSource a = (SyntheticSource) Sources.open("synthetic", 1, 10, Vocabulary.SMALL);
-    for (int i = 0; i < 10; i++) {
-      a.next();
+  /**
+   * Paced at {@code rate} posts/s, synthetic posts must carry the wall-clock time they are sent
+   * at: the first one now, and one second more every {@code rate} posts (unpaced, rate 0: every
+   * {@link Sources#UNPACED_POSTS_PER_EVENT_SECOND}). Measured over 20 s of event time; created_at
+   * has whole seconds, hence a second either way.
+   */
+  @ParameterizedTest
+  @ValueSource(doubles = {10, 250, 0})
+  void syntheticEventTimeKeepsPaceWithTheRate(double rate) {
+    double perSecond = rate > 0 ? rate : Sources.UNPACED_POSTS_PER_EVENT_SECOND;
+    Instant before = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    SyntheticSource source = (SyntheticSource) Sources.open("synthetic", 1, rate, Vocabulary.SMALL);
+    Instant after = Instant.now();
+    List<Instant> times = new ArrayList<>();
+    for (int i = 0; i <= 20 * perSecond; i++) {
+      times.add(TwitterTime.parse(source.next().createdAt()));
     }
-    String eleventh = a.next().createdAt();
-    SyntheticSource b = (SyntheticSource) Sources.open("synthetic", 1, 10, Vocabulary.SMALL);
-    assertThat(eleventh).isNotEqualTo(b.next().createdAt());
+    assertThat(times.get(0)).as("the first post's time").isBetween(before, after);
+    assertThat(Duration.between(times.get(0), times.get(times.size() - 1)))
+        .as("event time spanned by %s posts at %s/s", times.size() - 1, perSecond)
+        .isBetween(Duration.ofSeconds(19), Duration.ofSeconds(21));
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.trendstream.testing;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Polls a condition until it holds or a deadline passes, checking every 10 ms. Input: a
@@ -14,10 +15,18 @@ public final class Await {
   private Await() {}
 
   public static void until(String what, Duration timeout, BooleanSupplier condition) {
+    until(what, timeout, condition, () -> "");
+  }
+
+  /** The same; a timeout's message ends with {@code diagnostics} (output, state) of then. */
+  public static void until(String what, Duration timeout, BooleanSupplier condition,
+      Supplier<String> diagnostics) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+        String more = diagnostics.get();
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what
+            + (more.isEmpty() ? "" : "; " + more));
       }
       LockSupport.parkNanos(POLL_NANOS);
     }

@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -15,35 +16,22 @@ import java.util.regex.Pattern;
 /**
  * {@code trendstream ARGS} in a child JVM, as a user runs it: the test's classpath and the
  * launcher's JVM flags, output collected line by line. Lets tests kill it for real (SIGKILL) or
- * stop it as Ctrl-C would (SIGTERM).
+ * stop it as Ctrl-C would (SIGTERM). {@link #launch} runs another main class on another
+ * classpath the same way (e.g. Spark's SparkSubmit).
  */
 public final class ChildJvm {
   public final Process process;
   private final List<String> output = new ArrayList<>();
+  private final Thread reader;
 
   private ChildJvm(Process process) {
     this.process = process;
-  }
-
-  public static ChildJvm start(Path workDir, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx1g");
-    String flags = Files.readString(Path.of("target/classes/trendstream/jvm.flags")).trim();
-    cmd.addAll(List.of(flags.split("\\s+")));
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(Main.class.getName());
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).directory(workDir.toFile())
-        .redirectErrorStream(true).start();
-    ChildJvm child = new ChildJvm(p);
-    Thread reader = new Thread(() -> {
+    reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(
-          new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line = r.readLine(); line != null; line = r.readLine()) {
-          synchronized (child.output) {
-            child.output.add(line);
+          synchronized (output) {
+            output.add(line);
           }
         }
       } catch (IOException ignored) {
@@ -52,7 +40,27 @@ public final class ChildJvm {
     }, "child-output");
     reader.setDaemon(true);
     reader.start();
-    return child;
+  }
+
+  public static ChildJvm start(Path workDir, String... args) throws IOException {
+    return launch(workDir, System.getProperty("java.class.path"), Main.class.getName(),
+        List.of(args));
+  }
+
+  /** {@code java FLAGS -cp CLASSPATH MAIN ARGS} with the launcher's JVM flags, in workDir. */
+  public static ChildJvm launch(Path workDir, String classpath, String mainClass,
+      List<String> args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx1g");
+    String flags = Files.readString(Path.of("target/classes/trendstream/jvm.flags")).trim();
+    cmd.addAll(List.of(flags.split("\\s+")));
+    cmd.add("-cp");
+    cmd.add(classpath);
+    cmd.add(mainClass);
+    cmd.addAll(args);
+    return new ChildJvm(new ProcessBuilder(cmd).directory(workDir.toFile())
+        .redirectErrorStream(true).start());
   }
 
   /** The first group of the first output line matching, or null. */
@@ -68,6 +76,35 @@ public final class ChildJvm {
     return null;
   }
 
+  /**
+   * Waits until an output line matches and returns its first group.
+   *
+   * @throws AssertionError with the output so far if the process ends or the time runs out
+   */
+  public String awaitLine(Pattern pattern, Duration timeout) {
+    Await.until("a line matching '" + pattern + "'", timeout, () -> find(pattern) != null
+        || !process.isAlive(), () -> "output:\n" + output());
+    String found = find(pattern);
+    if (found == null) {
+      awaitOutputEnd();
+      found = find(pattern);
+    }
+    if (found == null) {
+      throw new AssertionError("the process ended (exit " + process.exitValue()
+          + ") before printing a line matching '" + pattern + "'; output:\n" + output());
+    }
+    return found;
+  }
+
+  /** After the process ended: waits (briefly) until its last output line has been read. */
+  private void awaitOutputEnd() {
+    try {
+      reader.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Every output line so far. */
   public List<String> lines() {
     synchronized (output) {
@@ -78,6 +115,16 @@ public final class ChildJvm {
   /** SIGTERM, as Ctrl-C or a service manager would; the output stays readable. */
   public void terminate() {
     process.toHandle().destroy();
+  }
+
+  /** Sends a signal by name ({@code INT} is Ctrl-C's), with the system's kill command. */
+  public void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-s", name, Long.toString(process.pid()))
+        .redirectErrorStream(true).start();
+    String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill -s " + name + " " + process.pid() + " failed: " + out);
+    }
   }
 
   /** SIGKILL: no shutdown hook, no flush, as a crash or the OOM killer would. */

@@ -1,12 +1,13 @@
 package io.trendstream.pipeline.sink;
 
+import static io.trendstream.pipeline.sink.SinkTesting.jdbcWindowedCounts;
+import static io.trendstream.pipeline.sink.SinkTesting.jdbcWordCounts;
+import static io.trendstream.pipeline.sink.SinkTesting.latestCounts;
 import static io.trendstream.testing.SparkTestSupport.spark;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.trendstream.broker.EmbeddedKafkaBroker;
 import io.trendstream.pipeline.Tokenizer;
 import io.trendstream.pipeline.TrendQueries;
 import io.trendstream.pipeline.TrendQueries.EventTime;
@@ -14,13 +15,13 @@ import io.trendstream.produce.PostProducer;
 import io.trendstream.produce.ProducerSettings;
 import io.trendstream.source.SyntheticSource;
 import io.trendstream.testing.Await;
+import io.trendstream.testing.BrokerExtension;
 import io.trendstream.testing.ChildJvm;
+import io.trendstream.testing.ExpectedCounts;
+import io.trendstream.testing.Http;
 import io.trendstream.testing.IntegrationTest;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -32,24 +33,29 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Exactly-once end to end, proven the hard way: the streaming job runs as a child process with
  * every durable sink while posts arrive; it is killed with SIGKILL at random moments three
  * times and restarted from its checkpoints, the broker is restarted under the last run, and in
- * the end every sink must hold exactly what a batch recomputation over the whole topic gives.
- * The last run is stopped with SIGTERM and must exit 0.
+ * the end every sink (both Kafka topics, both PostgreSQL tables, the Parquet posts) must hold
+ * exactly what a batch recomputation over the whole topic gives. The input runs until after the
+ * broker restart, however long the job starts take, and the test checks that posts were still
+ * arriving at each kill and after the restart. The last run is stopped with SIGTERM and must
+ * exit 0.
  */
 @IntegrationTest
 class CrashRecoveryTest {
   private static final Pattern URL = Pattern.compile("query API \\+ dashboard: (http://\\S+)");
-  private static final int POSTS = 4_000;
-  /** Slow enough that posts are still arriving through the three kills. */
+  /** Posts per second, from the first run until after the broker restart. */
   private static final int RATE = 50;
+  /** Posts that must reach the restarted broker before the input ends: 5 s of them. */
+  private static final int AFTER_RESTART = 5 * RATE;
   private static final Duration WAIT = Duration.ofSeconds(180);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
+  @RegisterExtension static final BrokerExtension kafka = new BrokerExtension().partitions(2);
   @TempDir Path dir;
 
   @Test
@@ -58,80 +64,94 @@ class CrashRecoveryTest {
     long seed = System.nanoTime();
     Random random = new Random(seed);
     System.out.println("CrashRecoveryTest random seed " + seed);
-    String topic = "crash";
-    Path kafkaDir = dir.resolve("kafka");
-    EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(kafkaDir, 0).start();
-    int brokerPort = broker.port();
-    broker.createTopic(topic, 2, (short) 1);
+    String topic = kafka.topic();
     try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
       String jdbc = postgres.getJdbcUrl("postgres", "postgres");
-      String[] job = {"stream", "--bootstrap-server", broker.bootstrapServers(), "--topic", topic,
+      String[] job = {"stream", "--bootstrap-server", kafka.bootstrapServers(), "--topic", topic,
           "--data-dir", dir.resolve("data").toString(), "--http-port", "0", "--store-port", "0",
-          "--sink", "kafka", "--sink", "parquet:" + dir.resolve("parquet"), "--sink", "jdbc:" + jdbc};
+          "--sink", "kafka", "--sink", "parquet:" + dir.resolve("parquet"),
+          "--sink", "jdbc:" + jdbc};
 
-      // Posts keep arriving while the job is killed and restarted.
-      PostProducer producer = new PostProducer(new ProducerSettings(broker.bootstrapServers()),
+      // Posts keep arriving while the job is killed and restarted, until stopped below.
+      PostProducer producer = new PostProducer(new ProducerSettings(kafka.bootstrapServers()),
           new SyntheticSource(3, Instant.parse("2026-11-24T10:00:00Z").toEpochMilli(), RATE),
-          new PostProducer.Options(topic, RATE, POSTS), s -> {}).start();
+          new PostProducer.Options(topic, RATE, 0), s -> {}).start();
+      long ackedAtLastKill = 0;
 
       for (int kill = 1; kill <= 3; kill++) {
         ChildJvm run = ChildJvm.start(dir, job);
-        try {
-          Await.until("run " + kill + " to process a batch", WAIT,
-              () -> processedABatch(run) || !run.process.isAlive());
-        } catch (AssertionError e) {
-          String url = run.find(URL);
-          String queries = url == null ? "no URL" : String.valueOf(
-              io.trendstream.testing.Http.get(url + "api/queries"));
-          run.kill();
-          throw new AssertionError(e.getMessage() + "; output:\n" + run.output()
-              + "\nqueries: " + queries);
-        }
-        assertThat(run.process.isAlive()).as(run.output()).isTrue();
+        awaitBatch(run, "run " + kill);
         // Somewhere between right after its first batch and a few batches in.
         long until = System.nanoTime() + random.nextInt(3_000) * 1_000_000L;
         Await.until("a random moment", Duration.ofSeconds(5), () -> System.nanoTime() > until);
+        PostProducer.Status atKill = producer.status();
         run.kill();
+        assertThat(atKill.finished()).as("the input still running at kill %d", kill).isFalse();
+        assertThat(atKill.acked()).as("posts arrived since the kill before %d", kill)
+            .isGreaterThan(ackedAtLastKill);
+        ackedAtLastKill = atKill.acked();
         assertThat(run.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
       }
 
       ChildJvm last = ChildJvm.start(dir, job);
-      Await.until("the last run to process a batch", WAIT,
-          () -> processedABatch(last) || !last.process.isAlive());
+      awaitBatch(last, "the last run");
       // The broker goes away under the running job and comes back on the same port and data.
-      broker.stop();
-      broker = new EmbeddedKafkaBroker(kafkaDir, brokerPort).start();
+      PostProducer.Status atRestart = producer.status();
+      assertThat(atRestart.finished()).as("the input still running at the restart").isFalse();
+      assertThat(atRestart.acked()).as("posts arrived during the last run")
+          .isGreaterThan(ackedAtLastKill);
+      kafka.restart();
+      Await.until(AFTER_RESTART + " posts acked by the restarted broker", WAIT,
+          () -> producer.status().acked() >= atRestart.acked() + AFTER_RESTART);
+      producer.stop();
       assertThat(producer.awaitDone(WAIT)).isTrue();
-      assertThat(producer.status().acked()).isEqualTo(POSTS);
+      PostProducer.Status input = producer.status();
+      assertThat(input.failed()).as(input.line()).isZero();
+      long posts = input.acked();
 
-      Expected expected = recompute(broker.bootstrapServers(), topic);
-      assertThat(expected.posts).isEqualTo(POSTS);
-      String bootstrap = broker.bootstrapServers();
+      Expected expected = recompute(kafka.bootstrapServers(), topic);
+      assertThat(expected.posts).as("posts in the topic").isEqualTo(posts);
+      String bootstrap = kafka.bootstrapServers();
       Await.until("the Kafka sink to be exact", WAIT,
-          () -> latest(bootstrap, KafkaCountSink.WORD_COUNTS_TOPIC).equals(expected.words));
+          () -> latestCounts(bootstrap, KafkaCountSink.WORD_COUNTS_TOPIC).equals(expected.words));
       Await.until("the windowed Kafka sink to be exact", WAIT,
-          () -> latest(bootstrap, KafkaCountSink.WINDOWED_TOPIC).equals(expected.windows));
-      Await.until("the PostgreSQL sink to be exact", WAIT,
-          () -> jdbcCounts(jdbc).equals(expected.words));
+          () -> latestCounts(bootstrap, KafkaCountSink.WINDOWED_TOPIC).equals(expected.windows));
+      Await.until("the PostgreSQL word counts to be exact", WAIT,
+          () -> jdbcWordCounts(jdbc).equals(expected.words));
+      Await.until("the PostgreSQL windowed counts to be exact", WAIT,
+          () -> jdbcWindowedCounts(jdbc).equals(expected.windows));
       Await.until("the Parquet sink to hold every post once", WAIT,
-          () -> parquetPosts(dir.resolve("parquet")) == POSTS);
+          () -> parquetPosts(dir.resolve("parquet")) == posts);
       Dataset<Row> parquet = spark().read().parquet(dir.resolve("parquet").toString());
-      assertThat(parquet.select("id_str").distinct().count()).isEqualTo(POSTS);
+      assertThat(parquet.select("id_str").distinct().count()).isEqualTo(posts);
       assertThat(last.process.isAlive()).as(last.output()).isTrue();
 
       last.terminate();
       assertThat(last.process.waitFor(60, TimeUnit.SECONDS)).as("stopped within 60 s").isTrue();
       assertThat(last.process.exitValue()).as("graceful stop; output:\n%s", last.output())
           .isZero();
-    } finally {
-      broker.stop();
     }
+  }
+
+  /** Waits until the run's word count query finished a batch; kills it if it never does. */
+  private static void awaitBatch(ChildJvm run, String which) {
+    try {
+      Await.until(which + " to process a batch", WAIT,
+          () -> processedABatch(run) || !run.process.isAlive());
+    } catch (AssertionError e) {
+      String url = run.find(URL);
+      String queries = url == null ? "no URL" : String.valueOf(Http.get(url + "api/queries"));
+      run.kill();
+      throw new AssertionError(e.getMessage() + "; output:\n" + run.output()
+          + "\nqueries: " + queries);
+    }
+    assertThat(run.process.isAlive()).as("%s alive; output:\n%s", which, run.output()).isTrue();
   }
 
   /** The word count query of this run finished a batch, as its query API says. */
   private static boolean processedABatch(ChildJvm run) {
     String url = run.find(URL);
-    JsonNode queries = url == null ? null : io.trendstream.testing.Http.get(url + "api/queries");
+    JsonNode queries = url == null ? null : Http.get(url + "api/queries");
     if (queries == null) {
       return false;
     }
@@ -162,46 +182,14 @@ class CrashRecoveryTest {
         .select(col(TrendQueries.WINDOW_START).cast("string"),
             col(TrendQueries.WINDOW_END).cast("string"), col("word"), col("count"))
         .collectAsList()
-        .forEach(r -> windows.put(
-            iso(r.getString(0)) + "/" + iso(r.getString(1)) + "/" + r.getString(2),
-            r.getLong(3)));
+        .forEach(r -> windows.put(ExpectedCounts.windowKey(instant(r.getString(0)),
+            instant(r.getString(1)), r.getString(2)), r.getLong(3)));
     return new Expected(posts.count(), words, windows);
   }
 
-  private static String iso(String sparkTimestamp) {
-    return Instant.parse(sparkTimestamp.replace(' ', 'T') + "Z").toString();
-  }
-
-  /** The compacted topic's view: the latest value per key. */
-  private static Map<String, Long> latest(String bootstrap, String topic) {
-    Map<String, Long> out = new HashMap<>();
-    for (var r : SinkTesting.readAll(bootstrap, topic)) {
-      try {
-        JsonNode v = JSON.readTree(r.value());
-        String key = v.has("window_start")
-            ? Instant.parse(v.get("window_start").asText()) + "/"
-                + Instant.parse(v.get("window_end").asText()) + "/" + v.get("word").asText()
-            : v.get("word").asText();
-        out.put(key, v.get("count").asLong());
-      } catch (java.io.IOException e) {
-        throw new AssertionError(e);
-      }
-    }
-    return out;
-  }
-
-  private static Map<String, Long> jdbcCounts(String url) {
-    Map<String, Long> out = new HashMap<>();
-    try (Connection c = DriverManager.getConnection(url);
-        ResultSet rs = c.createStatement().executeQuery(
-            "SELECT word, count FROM " + io.trendstream.store.StoreTables.WORD_COUNTS)) {
-      while (rs.next()) {
-        out.put(rs.getString(1), rs.getLong(2));
-      }
-    } catch (java.sql.SQLException e) {
-      return Map.of();  // table not created yet
-    }
-    return out;
+  /** A timestamp cast to string in the session's time zone, UTC. */
+  private static Instant instant(String sparkTimestamp) {
+    return Instant.parse(sparkTimestamp.replace(' ', 'T') + "Z");
   }
 
   private static long parquetPosts(Path dir) {

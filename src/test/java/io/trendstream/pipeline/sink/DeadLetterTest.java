@@ -4,7 +4,7 @@ import static io.trendstream.pipeline.sink.SinkTesting.header;
 import static io.trendstream.testing.SparkTestSupport.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.trendstream.broker.EmbeddedKafkaBroker;
+import io.trendstream.broker.KafkaTestClients;
 import io.trendstream.pipeline.JobStatus;
 import io.trendstream.pipeline.StoreSink;
 import io.trendstream.pipeline.StreamConfig;
@@ -16,6 +16,8 @@ import io.trendstream.pipeline.JobStatus.QueryStatus;
 import io.trendstream.serve.StoreQueryService;
 import io.trendstream.store.LiveStore;
 import io.trendstream.testing.Await;
+import io.trendstream.testing.BrokerExtension;
+import io.trendstream.testing.ExpectedCounts;
 import io.trendstream.testing.IntegrationTest;
 import io.trendstream.testing.TestStore;
 import java.nio.charset.StandardCharsets;
@@ -29,9 +31,8 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.spark.sql.streaming.StreamingQuery;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,18 +46,8 @@ class DeadLetterTest {
   /** A small limit so an "oversized" value stays cheap to produce. */
   private static final int MAX_VALUE_BYTES = 4_096;
 
-  @TempDir static Path dir;
-  private static EmbeddedKafkaBroker broker;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = new EmbeddedKafkaBroker(dir.resolve("kafka"), 0).start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.stop();
-  }
+  @RegisterExtension static final BrokerExtension kafka = new BrokerExtension().partitions(2);
+  @TempDir Path dir;
 
   /** One bad value of each kind, in turn, with the reason it must get. */
   private record Bad(String reason, byte[] value) {}
@@ -111,10 +102,9 @@ class DeadLetterTest {
    * checks counts, dead letters and progress.
    */
   private void run(int n, double every) throws Exception {
-    String topic = SinkTesting.unique("posts");
-    String dlq = SinkTesting.unique("dlq");
-    broker.createTopic(topic, 2, (short) 1);
-    StreamConfig config = SinkTesting.config(broker, topic, dir.resolve("data"));
+    String topic = kafka.topic();
+    String dlq = BrokerExtension.uniqueName("dlq");
+    StreamConfig config = kafka.streamConfig(dir.resolve("data"));
     config.sinks.add(new DeadLetterSink(dlq));
     config.maxValueBytes = MAX_VALUE_BYTES;
 
@@ -139,7 +129,7 @@ class DeadLetterTest {
       values.add(SinkTesting.bytes(p));
     }
     assertThat(bads.size()).isEqualTo((int) Math.round(n / every));
-    List<RecordMetadata> sent = SinkTesting.send(broker.bootstrapServers(), topic, values);
+    List<RecordMetadata> sent = KafkaTestClients.send(kafka.bootstrapServers(), topic, values);
     Map<String, Bad> expected = new HashMap<>();
     for (int i = 0, b = 0; i < values.size(); i++) {
       if (b < bads.size() && values.get(i) == bads.get(b).value()) {
@@ -163,12 +153,12 @@ class DeadLetterTest {
       Map<String, Long> counts = new HashMap<>();
       service.sql("SELECT word, count FROM word_counts").rows()
           .forEach(r -> counts.put((String) r.get(0), (Long) r.get(1)));
-      assertThat(counts).isEqualTo(SinkTesting.wordCounts(good));
+      assertThat(counts).isEqualTo(ExpectedCounts.words(good));
       assertThat(service.sql("SELECT count(*) FROM tweets").rows())
           .containsExactly(List.of((long) good.size()));
 
       List<ConsumerRecord<byte[], byte[]>> letters =
-          SinkTesting.readAll(broker.bootstrapServers(), dlq);
+          KafkaTestClients.readAll(kafka.bootstrapServers(), dlq);
       assertThat(letters).hasSize(bads.size());
       for (ConsumerRecord<byte[], byte[]> letter : letters) {
         String where = header(letter, DeadLetterSink.PARTITION_HEADER) + "/"

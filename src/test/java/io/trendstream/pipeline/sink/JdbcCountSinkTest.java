@@ -1,16 +1,19 @@
 package io.trendstream.pipeline.sink;
 
+import static io.trendstream.pipeline.sink.SinkTesting.jdbcWindowedCounts;
+import static io.trendstream.pipeline.sink.SinkTesting.jdbcWordCounts;
 import static io.trendstream.testing.SparkTestSupport.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.trendstream.broker.EmbeddedKafkaBroker;
 import io.trendstream.pipeline.StoreSink;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.post.Post;
 import io.trendstream.store.LiveStore;
 import io.trendstream.store.StoreTables;
 import io.trendstream.store.StoreUnavailableException;
+import io.trendstream.testing.BrokerExtension;
+import io.trendstream.testing.ExpectedCounts;
 import io.trendstream.testing.IntegrationTest;
 import io.trendstream.testing.TestStore;
 import java.nio.file.Path;
@@ -32,13 +35,11 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -57,20 +58,10 @@ class JdbcCountSinkTest {
       .add("word", DataTypes.StringType)
       .add("count", DataTypes.LongType);
 
-  @TempDir static Path dir;
-  private static EmbeddedKafkaBroker broker;
+  @RegisterExtension static final BrokerExtension kafka = new BrokerExtension().partitions(2);
+  @TempDir Path dir;
   /** The sinks a test opened, closed after it as the job closes its own. */
   private final List<JdbcCountSink> sinks = new ArrayList<>();
-
-  @BeforeAll
-  static void start() throws Exception {
-    broker = new EmbeddedKafkaBroker(dir.resolve("kafka"), 0).start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    broker.stop();
-  }
 
   @AfterEach
   void closeSinks() {
@@ -91,40 +82,26 @@ class JdbcCountSinkTest {
   @Test
   void countsAreExactAndAReplayedBatchChangesNothing() throws Exception {
     String url = newDatabase("counts");
-    String topic = SinkTesting.unique("posts");
-    broker.createTopic(topic, 2, (short) 1);
-    StreamConfig config = SinkTesting.config(broker, topic, dir.resolve("data"));
+    StreamConfig config = kafka.streamConfig(dir.resolve("data"));
     JdbcCountSink sink = sink(url);
     List<Post> posts = SinkTesting.posts(START.plusSeconds(200), 400);
 
-    SinkTesting.sendPosts(broker.bootstrapServers(), topic, posts.subList(0, 200));
-    List<StreamingQuery> queries = SinkTesting.start(sink, config);
-    SinkTesting.processAll(queries);
-    SinkTesting.sendPosts(broker.bootstrapServers(), topic, posts.subList(200, 400));
-    SinkTesting.processAll(queries);
-    SinkTesting.stop(queries);
+    SinkTesting.runOverTwoHalves(sink, config, posts);
 
-    assertThat(wordCounts(url)).isEqualTo(SinkTesting.wordCounts(posts));
-    assertThat(windowedCounts(url)).isEqualTo(SinkTesting.windowedCounts(posts));
+    assertThat(jdbcWordCounts(url)).isEqualTo(ExpectedCounts.words(posts));
+    assertThat(jdbcWindowedCounts(url)).isEqualTo(ExpectedCounts.windowed(posts));
     // Recorded under the table's name, as the store records its own.
     Map<String, Applied> applied = appliedBatches(url);
     assertThat(applied)
         .containsOnlyKeys(StoreTables.WORD_COUNTS, StoreTables.WINDOWED_WORD_COUNTS);
 
-    String countsQuery = config.queryNamePrefix + JdbcCountSink.WORD_COUNTS_QUERY;
-    String windowedQuery = config.queryNamePrefix + JdbcCountSink.WINDOWED_QUERY;
-    long replayed = SinkTesting.dropLastCommit(config.checkpointDir(countsQuery));
-    long replayedWindows = SinkTesting.dropLastCommit(config.checkpointDir(windowedQuery));
-    assertThat(replayed).isEqualTo(applied.get(StoreTables.WORD_COUNTS).batchId());
-    List<StreamingQuery> restarted = SinkTesting.start(sink, config);
-    SinkTesting.processAll(restarted);
-    SinkTesting.stop(restarted);
-    SinkTesting.assertReplayed(restarted.get(0), replayed);
-    SinkTesting.assertReplayed(restarted.get(1), replayedWindows);
+    List<Long> replayed = SinkTesting.replayLastBatch(sink, config,
+        JdbcCountSink.WORD_COUNTS_QUERY, JdbcCountSink.WINDOWED_QUERY);
+    assertThat(replayed.get(0)).isEqualTo(applied.get(StoreTables.WORD_COUNTS).batchId());
 
     assertThat(appliedBatches(url)).isEqualTo(applied);
-    assertThat(wordCounts(url)).isEqualTo(SinkTesting.wordCounts(posts));
-    assertThat(windowedCounts(url)).isEqualTo(SinkTesting.windowedCounts(posts));
+    assertThat(jdbcWordCounts(url)).isEqualTo(ExpectedCounts.words(posts));
+    assertThat(jdbcWindowedCounts(url)).isEqualTo(ExpectedCounts.windowed(posts));
   }
 
   @Test
@@ -139,16 +116,16 @@ class JdbcCountSinkTest {
 
     write(store, "q", StoreTables.WORD_COUNTS, first, 0);
     write(store, "q", StoreTables.WORD_COUNTS, other, 0);
-    assertThat(wordCounts(url)).isEqualTo(Map.of("kafka", 3L, "nul\ufffdword", 1L));
+    assertThat(jdbcWordCounts(url)).isEqualTo(Map.of("kafka", 3L, "nul\ufffdword", 1L));
     write(store, "q", StoreTables.WORD_COUNTS, other, 1);
     write(store, "q", StoreTables.WORD_COUNTS, first, 1);
     write(store, "q", StoreTables.WORD_COUNTS, first, 0);
-    assertThat(wordCounts(url))
+    assertThat(jdbcWordCounts(url))
         .isEqualTo(Map.of("kafka", 99L, "spark", 5L, "nul\ufffdword", 1L));
 
     // A new checkpoint (another query id) counts from the start: so does the table.
     write(store, "fresh", StoreTables.WORD_COUNTS, other, 0);
-    assertThat(wordCounts(url)).isEqualTo(Map.of("kafka", 99L, "spark", 5L));
+    assertThat(jdbcWordCounts(url)).isEqualTo(Map.of("kafka", 99L, "spark", 5L));
   }
 
   @Test
@@ -178,7 +155,7 @@ class JdbcCountSinkTest {
         RowFactory.create(Timestamp.from(START), Timestamp.from(START.plusSeconds(600)), "new",
             2L)), schema);
     write(sink.prepare(), "q", StoreTables.WINDOWED_WORD_COUNTS, windows, 0);
-    assertThat(windowedCounts(url)).isEqualTo(Map.of(
+    assertThat(jdbcWindowedCounts(url)).isEqualTo(Map.of(
         old + "/" + old.plusSeconds(600) + "/old", 1L,
         START + "/" + START.plusSeconds(600) + "/new", 2L));
   }
@@ -250,31 +227,6 @@ class JdbcCountSinkTest {
     } finally {
       sc.setLocalProperty(QUERY_ID, null);
     }
-  }
-
-  private static Map<String, Long> wordCounts(String url) throws SQLException {
-    Map<String, Long> m = new HashMap<>();
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT word, count FROM word_counts")) {
-      while (rs.next()) {
-        m.put(rs.getString(1), rs.getLong(2));
-      }
-    }
-    return m;
-  }
-
-  private static Map<String, Long> windowedCounts(String url) throws SQLException {
-    Map<String, Long> m = new HashMap<>();
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(
-            "SELECT window_start, window_end, word, count FROM windowed_word_counts")) {
-      while (rs.next()) {
-        m.put(rs.getObject(1, OffsetDateTime.class).toInstant() + "/"
-            + rs.getObject(2, OffsetDateTime.class).toInstant() + "/" + rs.getString(3),
-            rs.getLong(4));
-      }
-    }
-    return m;
   }
 
   /** Last applied batch per table, with when it was applied (a re-applied batch moves it). */

@@ -2,18 +2,17 @@ package io.trendstream.pipeline.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.trendstream.broker.EmbeddedKafkaBroker;
 import io.trendstream.broker.KafkaTestClients;
+import io.trendstream.testing.BrokerExtension;
 import io.trendstream.testing.IntegrationTest;
-import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The sinks' topic creation against a real broker, as it would meet an external cluster. */
 @IntegrationTest
 class KafkaTopicsTest {
-  @TempDir Path dir;
+  @RegisterExtension static final BrokerExtension kafka = new BrokerExtension();
 
   /**
    * A sink's first batch is written right after its topic is created: every partition must take
@@ -21,15 +20,13 @@ class KafkaTopicsTest {
    */
   @Test
   void ensuredTopicTakesAnUnretriedFirstWriteOnEveryPartition() throws Exception {
-    try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, 0).start()) {
-      String bootstrap = broker.bootstrapServers();
-      assertThat(KafkaTestClients.failedFirstWrites(bootstrap, 25, 4, topic -> KafkaTopics.ensure(
-          bootstrap, Map.of(), topic, 4, KafkaTopics.COMPACTED))).isEmpty();
-      // A topic that exists already is left as it is, and is ready too.
-      assertThat(KafkaTestClients.failedFirstWrites(bootstrap, 1, 1, topic -> {
-        KafkaTopics.ensure(bootstrap, Map.of(), topic, 1, Map.of());
-        KafkaTopics.ensure(bootstrap, Map.of(), topic, 1, Map.of());
-      })).isEmpty();
-    }
+    String bootstrap = kafka.bootstrapServers();
+    assertThat(KafkaTestClients.failedFirstWrites(bootstrap, 25, 4, topic -> KafkaTopics.ensure(
+        bootstrap, Map.of(), topic, 4, KafkaTopics.COMPACTED))).isEmpty();
+    // A topic that exists already is left as it is, and is ready too.
+    assertThat(KafkaTestClients.failedFirstWrites(bootstrap, 1, 1, topic -> {
+      KafkaTopics.ensure(bootstrap, Map.of(), topic, 1, Map.of());
+      KafkaTopics.ensure(bootstrap, Map.of(), topic, 1, Map.of());
+    })).isEmpty();
   }
 }

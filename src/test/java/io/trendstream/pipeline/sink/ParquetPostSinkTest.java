@@ -3,10 +3,10 @@ package io.trendstream.pipeline.sink;
 import static io.trendstream.testing.SparkTestSupport.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.trendstream.broker.EmbeddedKafkaBroker;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.post.Post;
 import io.trendstream.post.TwitterTime;
+import io.trendstream.testing.BrokerExtension;
 import io.trendstream.testing.IntegrationTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,10 +19,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.streaming.StreamingQuery;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,46 +32,24 @@ class ParquetPostSinkTest {
   /** 300 posts at 2/s from here cross midnight: two date partitions. */
   private static final Instant START = Instant.parse("2026-11-24T23:58:30Z");
 
-  @TempDir static Path dir;
-  private static EmbeddedKafkaBroker broker;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = new EmbeddedKafkaBroker(dir.resolve("kafka"), 0).start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.stop();
-  }
+  @RegisterExtension static final BrokerExtension kafka = new BrokerExtension().partitions(2);
+  @TempDir Path dir;
 
   @Test
   void everyPostExactlyOncePartitionedByDateAcrossAReplay() throws Exception {
-    String topic = SinkTesting.unique("posts");
-    broker.createTopic(topic, 2, (short) 1);
-    StreamConfig config = SinkTesting.config(broker, topic, dir.resolve("data"));
+    StreamConfig config = kafka.streamConfig(dir.resolve("data"));
     Path out = dir.resolve("parquet");
     ParquetPostSink sink = new ParquetPostSink(out);
     List<Post> posts = SinkTesting.posts(START, 300);
 
-    SinkTesting.sendPosts(broker.bootstrapServers(), topic, posts.subList(0, 150));
-    List<StreamingQuery> queries = SinkTesting.start(sink, config);
-    SinkTesting.processAll(queries);
-    SinkTesting.sendPosts(broker.bootstrapServers(), topic, posts.subList(150, 300));
-    SinkTesting.processAll(queries);
-    SinkTesting.stop(queries);
+    SinkTesting.runOverTwoHalves(sink, config, posts);
     assertExactlyOnce(out, posts);
     try (Stream<Path> dates = Files.list(out)) {
       assertThat(dates.map(p -> p.getFileName().toString()))
           .contains("date=2026-11-24", "date=2026-11-25", "_spark_metadata");
     }
 
-    long replayed = SinkTesting.dropLastCommit(
-        config.checkpointDir(config.queryNamePrefix + ParquetPostSink.QUERY));
-    List<StreamingQuery> restarted = SinkTesting.start(sink, config);
-    SinkTesting.processAll(restarted);
-    SinkTesting.stop(restarted);
-    SinkTesting.assertReplayed(restarted.get(0), replayed);
+    SinkTesting.replayLastBatch(sink, config, ParquetPostSink.QUERY);
     assertExactlyOnce(out, posts);
   }
 

@@ -3,59 +3,50 @@ package io.trendstream.pipeline.sink;
 import static io.trendstream.testing.SparkTestSupport.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.trendstream.broker.EmbeddedKafkaBroker;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.trendstream.broker.KafkaTestClients;
 import io.trendstream.pipeline.DurableSink;
 import io.trendstream.pipeline.SinkContext;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.pipeline.StreamingJob;
-import io.trendstream.pipeline.Tokenizer;
 import io.trendstream.pipeline.TrendQueries;
 import io.trendstream.post.Post;
 import io.trendstream.post.PostJson;
-import io.trendstream.post.TwitterTime;
-import io.trendstream.source.SyntheticSource;
+import io.trendstream.store.StoreTables;
+import io.trendstream.testing.ExpectedCounts;
+import io.trendstream.testing.TestPosts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.streaming.StreamingQuery;
 
 /**
- * What the sink tests share: deterministic posts, raw bytes into the real broker, expected
- * counts recomputed from the posts in plain Java, topics read to their end, and the checkpoint
- * surgery that makes Spark replay a batch. Never sleeps: reads poll up to the end offsets.
+ * What the sink tests share: deterministic posts, raw bytes into the real broker, what each
+ * sink holds read back in the keys of {@link ExpectedCounts} (the oracle they are compared
+ * with), and the checkpoint surgery that makes Spark replay a batch. Never sleeps: reads poll
+ * up to the end offsets.
  */
 final class SinkTesting {
-  static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
   private static final AtomicLong NAMES = new AtomicLong(System.nanoTime());
 
   private SinkTesting() {}
@@ -67,74 +58,16 @@ final class SinkTesting {
 
   /** Posts [0, n) of a seeded synthetic stream, two per event-time second from {@code start}. */
   static List<Post> posts(Instant start, int n) {
-    SyntheticSource source = new SyntheticSource(11, start.toEpochMilli(), 2);
-    List<Post> out = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      out.add(source.next());
-    }
-    return out;
+    return TestPosts.synthetic(11, start, 2, n);
   }
 
   static byte[] bytes(Post p) {
     return PostJson.toJson(p).getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Sends the values in order, acknowledged by the broker; returns where each one landed. */
-  static List<RecordMetadata> send(String bootstrap, String topic, List<byte[]> values) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    List<RecordMetadata> out = new ArrayList<>();
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-      List<Future<RecordMetadata>> acks = new ArrayList<>();
-      for (byte[] v : values) {
-        acks.add(producer.send(new ProducerRecord<>(topic, v)));
-      }
-      for (Future<RecordMetadata> ack : acks) {
-        out.add(ack.get());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    } catch (ExecutionException e) {
-      throw new AssertionError("send failed: " + e.getCause() + "; "
-          + KafkaTestClients.describe(bootstrap, topic), e.getCause());
-    }
-    return out;
-  }
-
   static List<RecordMetadata> sendPosts(String bootstrap, String topic, List<Post> posts) {
-    return send(bootstrap, topic, posts.stream().map(SinkTesting::bytes).toList());
-  }
-
-  /** Every record of the topic, read from the beginning up to the end offsets of now. */
-  static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "sink-test-" + UUID.randomUUID());
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
-      List<TopicPartition> parts = new ArrayList<>();
-      for (PartitionInfo info : c.partitionsFor(topic, READ_TIMEOUT)) {
-        parts.add(new TopicPartition(topic, info.partition()));
-      }
-      c.assign(parts);
-      c.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = c.endOffsets(parts, READ_TIMEOUT);
-      long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
-      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("could not read " + topic + " to its end " + end);
-        }
-        c.poll(Duration.ofMillis(200)).forEach(out::add);
-      }
-    }
-    return out;
+    return KafkaTestClients.send(bootstrap, topic,
+        posts.stream().map(SinkTesting::bytes).toList());
   }
 
   static String text(byte[] bytes) {
@@ -146,42 +79,68 @@ final class SinkTesting {
     return h == null ? null : text(h.value());
   }
 
-  /** Running count per word over the posts, as the WORDS tokenizer splits them. */
-  static Map<String, Long> wordCounts(Collection<Post> posts) {
-    Map<String, Long> counts = new HashMap<>();
-    for (Post p : posts) {
-      for (String w : Tokenizer.WORDS.tokenize(p.text())) {
-        counts.merge(w, 1L, Long::sum);
-      }
+  /**
+   * A compacted count topic of {@link KafkaCountSink} as its readers see it, the latest value
+   * per key, keyed like {@link ExpectedCounts}; every record's key must name the row it holds.
+   */
+  static Map<String, Long> latestCounts(String bootstrap, String topic) {
+    Map<String, Long> latest = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : KafkaTestClients.readAll(bootstrap, topic)) {
+      JsonNode value = json(r.value());
+      String row = countKey(value);
+      String key = text(r.key());
+      assertThat(key.startsWith("{") ? countKey(json(r.key())) : key)
+          .as("key of %s", text(r.value())).isEqualTo(row);
+      latest.put(row, value.get("count").asLong());
     }
-    return counts;
+    return latest;
   }
 
-  /** Count per "window_start/window_end/word" for 10-minute windows sliding by 5 minutes. */
-  static Map<String, Long> windowedCounts(Collection<Post> posts) {
-    long slide = Duration.ofMinutes(5).toMillis();
-    long length = Duration.ofMinutes(10).toMillis();
-    Map<String, Long> counts = new HashMap<>();
-    for (Post p : posts) {
-      long t = TwitterTime.parse(p.createdAt()).toEpochMilli();
-      for (long start = t - Math.floorMod(t, slide); start > t - length; start -= slide) {
-        String window = Instant.ofEpochMilli(start) + "/" + Instant.ofEpochMilli(start + length);
-        for (String w : Tokenizer.WORDS.tokenize(p.text())) {
-          counts.merge(window + "/" + w, 1L, Long::sum);
-        }
-      }
-    }
-    return counts;
+  private static String countKey(JsonNode row) {
+    return row.has("window_start")
+        ? ExpectedCounts.windowKey(Instant.parse(row.get("window_start").asText()),
+            Instant.parse(row.get("window_end").asText()), row.get("word").asText())
+        : row.get("word").asText();
   }
 
-  /** The job's config for a test: its broker, topic, data dir and query-name prefix. */
-  static StreamConfig config(EmbeddedKafkaBroker broker, String topic, Path dataDir) {
-    StreamConfig c = new StreamConfig();
-    c.bootstrapServers = broker.bootstrapServers();
-    c.topic = topic;
-    c.dataDir = dataDir;
-    c.queryNamePrefix = unique("sink") + "_";
-    return c;
+  private static JsonNode json(byte[] bytes) {
+    try {
+      return PostJson.MAPPER.readTree(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@link JdbcCountSink}'s word counts table; empty while it does not exist yet. */
+  static Map<String, Long> jdbcWordCounts(String url) {
+    return jdbcCounts(url, "SELECT word, count FROM " + StoreTables.WORD_COUNTS);
+  }
+
+  /** {@link JdbcCountSink}'s windowed table, keyed like {@link ExpectedCounts#windowed}. */
+  static Map<String, Long> jdbcWindowedCounts(String url) {
+    return jdbcCounts(url, "SELECT window_start, window_end, word, count FROM "
+        + StoreTables.WINDOWED_WORD_COUNTS);
+  }
+
+  private static Map<String, Long> jdbcCounts(String url, String query) {
+    Map<String, Long> m = new HashMap<>();
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(query)) {
+      boolean windowed = rs.getMetaData().getColumnCount() == 4;
+      while (rs.next()) {
+        String key = windowed
+            ? ExpectedCounts.windowKey(rs.getObject(1, OffsetDateTime.class).toInstant(),
+                rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getString(3))
+            : rs.getString(1);
+        m.put(key, rs.getLong(windowed ? 4 : 2));
+      }
+    } catch (SQLException e) {
+      if ("42P01".equals(e.getSQLState())) {
+        return Map.of();  // undefined_table: the sink has not created it yet
+      }
+      throw new AssertionError("cannot read " + url + ": " + e.getMessage(), e);
+    }
+    return m;
   }
 
   /** A sink's view of a fresh Kafka source on the config's topic, as the job builds it. */
@@ -216,12 +175,52 @@ final class SinkTesting {
   }
 
   /**
+   * Runs the sink over the posts in more than one batch, as a job meets them: the first half is
+   * in the config's topic when the sink starts, the second arrives after its first batches.
+   * Stops the sink's queries once they have processed everything.
+   */
+  static void runOverTwoHalves(DurableSink sink, StreamConfig config, List<Post> posts) {
+    int half = posts.size() / 2;
+    sendPosts(config.bootstrapServers, config.topic, posts.subList(0, half));
+    List<StreamingQuery> queries = start(sink, config);
+    processAll(queries);
+    sendPosts(config.bootstrapServers, config.topic, posts.subList(half, posts.size()));
+    processAll(queries);
+    stop(queries);
+  }
+
+  /**
+   * Replays the last batch of each named query of the sink, as after a crash between its write
+   * and its commit: drops that batch's commit, restarts the sink until it has processed
+   * everything again, and checks the batch really ran again.
+   *
+   * @param queries the sink's query names, without the config's prefix
+   * @return the id of the replayed batch of each query, in the order given
+   */
+  static List<Long> replayLastBatch(DurableSink sink, StreamConfig config, String... queries) {
+    List<Long> replayed = new ArrayList<>();
+    for (String q : queries) {
+      replayed.add(dropLastCommit(config.checkpointDir(config.queryNamePrefix + q)));
+    }
+    List<StreamingQuery> restarted = start(sink, config);
+    processAll(restarted);
+    stop(restarted);
+    for (int i = 0; i < queries.length; i++) {
+      String name = config.queryNamePrefix + queries[i];
+      StreamingQuery q = restarted.stream().filter(r -> name.equals(r.name())).findFirst()
+          .orElseThrow(() -> new AssertionError("no restarted query " + name));
+      assertReplayed(q, replayed.get(i));
+    }
+    return replayed;
+  }
+
+  /**
    * Deletes the newest file of the checkpoint's commit log, as if the process died after the
    * batch wrote its output but before Spark recorded it: the next start runs that batch again.
    *
    * @return the id of the batch that will be replayed
    */
-  static long dropLastCommit(String checkpoint) {
+  private static long dropLastCommit(String checkpoint) {
     Path commits = Path.of(checkpoint).resolve("commits");
     try (Stream<Path> files = Files.list(commits)) {
       long last = files
@@ -239,7 +238,7 @@ final class SinkTesting {
   }
 
   /** Asserts the restarted query ran {@code batchId} again (so the replay really happened). */
-  static void assertReplayed(StreamingQuery q, long batchId) {
+  private static void assertReplayed(StreamingQuery q, long batchId) {
     assertThat(q.recentProgress())
         .as("batches %s ran after the restart", q.name())
         .anyMatch(p -> p.batchId() == batchId);

@@ -13,10 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -218,14 +214,7 @@ class BlueskySourceTest {
     Live.await("next() to give up", () -> outcome.get() != null);
     assertThat(outcome.get()).isInstanceOf(InterruptedException.class);
 
-    ExecutorService ex = Executors.newSingleThreadExecutor();
-    try {
-      Future<Post> blocked = ex.submit(source::next);
-      source.close();
-      assertThat(blocked.get(Live.DEADLINE.toMillis(), TimeUnit.MILLISECONDS)).isNull();
-    } finally {
-      ex.shutdownNow();
-    }
+    Live.assertCloseEndsABlockedNext(source);
   }
 
   @Test

@@ -14,7 +14,10 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** Test helpers: take posts with a deadline, poll a condition with a deadline. */
+/**
+ * Test helpers: take posts with a deadline, poll a condition with a deadline, close a source
+ * under a waiting reader.
+ */
 final class Live {
   static final Duration DEADLINE = Duration.ofSeconds(30);
 
@@ -39,6 +42,21 @@ final class Live {
         return f.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
         throw new AssertionError("no " + n + " posts within " + DEADLINE, e);
+      }
+    } finally {
+      ex.shutdownNow();
+    }
+  }
+
+  /** Closes the source while another thread waits in next(): that next() must return null. */
+  static void assertCloseEndsABlockedNext(PostSource source) throws Exception {
+    ExecutorService ex = Executors.newSingleThreadExecutor();
+    try {
+      Future<Post> blocked = ex.submit(source::next);
+      source.close();
+      Post got = blocked.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+      if (got != null) {
+        throw new AssertionError("next() after close() returned a post: " + got);
       }
     } finally {
       ex.shutdownNow();

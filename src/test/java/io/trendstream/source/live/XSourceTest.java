@@ -27,10 +27,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -281,14 +277,7 @@ class XSourceTest {
     source = open(config(null));
     assertThat(Live.take(source, 1)).hasSize(1);
 
-    ExecutorService ex = Executors.newSingleThreadExecutor();
-    try {
-      Future<Post> blocked = ex.submit(source::next);
-      source.close();
-      assertThat(blocked.get(Live.DEADLINE.toMillis(), TimeUnit.MILLISECONDS)).isNull();
-    } finally {
-      ex.shutdownNow();
-    }
+    Live.assertCloseEndsABlockedNext(source);
     assertThat(notices).contains("x: stopped after 1 posts; resume with --since-id " + id(1));
   }
 
