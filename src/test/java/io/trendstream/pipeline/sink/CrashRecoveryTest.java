@@ -69,7 +69,7 @@ class CrashRecoveryTest {
       String jdbc = postgres.getJdbcUrl("postgres", "postgres");
       String[] job = {"stream", "--bootstrap-server", kafka.bootstrapServers(), "--topic", topic,
           "--data-dir", dir.resolve("data").toString(), "--http-port", "0", "--store-port", "0",
-          "--sink", "kafka", "--sink", "parquet:" + dir.resolve("parquet"),
+          "--sql-max-rows", "1000000", "--sink", "kafka", "--sink", "parquet:" + dir.resolve("parquet"),
           "--sink", "jdbc:" + jdbc};
 
       // Posts keep arriving while the job is killed and restarted, until stopped below.
@@ -124,6 +124,19 @@ class CrashRecoveryTest {
           () -> parquetPosts(dir.resolve("parquet")) == posts);
       Dataset<Row> parquet = spark().read().parquet(dir.resolve("parquet").toString());
       assertThat(parquet.select("id_str").distinct().count()).isEqualTo(posts);
+      // The live tables, in the embedded store that each killed run left behind and the next
+      // took over, read through the last run's SQL API as users read them.
+      String api = last.find(URL);
+      Await.until("the live word_counts to be exact", WAIT,
+          () -> expected.words.equals(liveCounts(api, "SELECT word, count FROM word_counts")));
+      Await.until("the live windowed_word_counts to be exact", WAIT,
+          () -> expected.windows.equals(liveCounts(api, "SELECT window_start, window_end, word,"
+              + " count FROM windowed_word_counts")));
+      Await.until("the live tweets table to hold every post once", WAIT, () -> {
+        JsonNode r = Http.sql(api, "SELECT count(*), count(DISTINCT id_str) FROM tweets");
+        return r != null && r.path("rows").path(0).path(0).asLong() == posts
+            && r.path("rows").path(0).path(1).asLong() == posts;
+      });
       assertThat(last.process.isAlive()).as(last.output()).isTrue();
 
       last.terminate();
@@ -131,6 +144,23 @@ class CrashRecoveryTest {
       assertThat(last.process.exitValue()).as("graceful stop; output:\n%s", last.output())
           .isZero();
     }
+  }
+
+  /** A live count table from {@code /api/sql}, keyed as {@link ExpectedCounts} keys it. */
+  private static Map<String, Long> liveCounts(String api, String query) {
+    JsonNode r = Http.sql(api, query);
+    Map<String, Long> counts = new HashMap<>();
+    if (r == null || !r.has("rows") || r.path("truncated").asBoolean()) {
+      return counts;
+    }
+    for (JsonNode row : r.get("rows")) {
+      String key = row.size() == 2
+          ? row.get(0).asText()
+          : ExpectedCounts.windowKey(Instant.parse(row.get(0).asText()),
+              Instant.parse(row.get(1).asText()), row.get(2).asText());
+      counts.put(key, row.get(row.size() - 1).asLong());
+    }
+    return counts;
   }
 
   /** Waits until the run's word count query finished a batch; kills it if it never does. */
