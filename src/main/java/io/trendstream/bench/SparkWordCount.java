@@ -79,7 +79,7 @@ public final class SparkWordCount {
     Map<Long, Integer> sizes = new java.util.concurrent.ConcurrentHashMap<>();
     StreamingQuery q = start(counts, "windowed", OutputMode.Update(), (batch, id) -> {
       for (Row r : batch.collectAsList()) {
-        table.put(Reference.windowKey(((Instant) r.get(0)).getEpochSecond(), r.getString(2)),
+        table.put(Reference.windowKey(epochSecond(r.get(0)), r.getString(2)),
             r.getLong(3));
       }
       sizes.put(id, table.size());
@@ -145,5 +145,14 @@ public final class SparkWordCount {
     }
     KafkaStreamsWordCount.deleteQuietly(checkpointRoot.resolve(q.name()));
     return out;
+  }
+
+  /**
+   * A window bound as Spark hands it out: an Instant, or a java.sql.Timestamp on a thread whose
+   * session conf does not carry the java8 datetime setting.
+   */
+  private static long epochSecond(Object bound) {
+    return bound instanceof Instant i ? i.getEpochSecond() : ((java.sql.Timestamp) bound)
+        .toInstant().getEpochSecond();
   }
 }

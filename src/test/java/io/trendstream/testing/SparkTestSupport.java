@@ -38,6 +38,10 @@ public final class SparkTestSupport {
           "spark.ui.enabled", "false",
           "spark.sql.shuffle.partitions", "2"));
     }
+    // Tests run on threads of their own (the suite's timeouts): the session must be the active
+    // one there too, or Spark reads the defaults (java.sql.Timestamp instead of Instant).
+    SparkSession.setActiveSession(spark);
+    SparkSession.setDefaultSession(spark);
     return spark;
   }
 

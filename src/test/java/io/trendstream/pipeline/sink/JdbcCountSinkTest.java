@@ -22,7 +22,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -151,8 +150,8 @@ class JdbcCountSinkTest {
     // A day apart: the store keeps two hours of windows, the sink all of them.
     Instant old = START.minusSeconds(86_400);
     Dataset<Row> windows = spark().createDataFrame(List.of(
-        RowFactory.create(Timestamp.from(old), Timestamp.from(old.plusSeconds(600)), "old", 1L),
-        RowFactory.create(Timestamp.from(START), Timestamp.from(START.plusSeconds(600)), "new",
+        RowFactory.create(old, old.plusSeconds(600), "old", 1L),
+        RowFactory.create(START, START.plusSeconds(600), "new",
             2L)), schema);
     write(sink.prepare(), "q", StoreTables.WINDOWED_WORD_COUNTS, windows, 0);
     assertThat(jdbcWindowedCounts(url)).isEqualTo(Map.of(
