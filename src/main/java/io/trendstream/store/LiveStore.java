@@ -73,7 +73,8 @@ public final class LiveStore implements AutoCloseable {
   private final StoreSettings settings;
   private final HikariDataSource writers;
   private final HikariDataSource readers;
-  private final Map<String, Long> lastCapCheck = new ConcurrentHashMap<>();
+  /** When the post cap was last enforced (System.nanoTime); only tweets' writer touches it. */
+  private volatile Long lastCapCheck;
   private final Map<String, WriteStats> stats = new ConcurrentHashMap<>();
 
   /**
@@ -381,11 +382,11 @@ public final class LiveStore implements AutoCloseable {
     s.execute("DELETE FROM " + TWEETS + " WHERE event_time < least((SELECT max(event_time) FROM "
         + TWEETS + "), now()) - interval '" + settings.retain().toSeconds() + " seconds'");
     long now = System.nanoTime();
-    Long last = lastCapCheck.get(TWEETS);
+    Long last = lastCapCheck;
     if (last != null && now - last < CAP_CHECK_EVERY.toNanos()) {
       return;
     }
-    lastCapCheck.put(TWEETS, now);
+    lastCapCheck = now;
     s.execute("DELETE FROM " + TWEETS + " WHERE event_time <= (SELECT event_time FROM " + TWEETS
         + " ORDER BY event_time DESC OFFSET " + settings.retainPosts() + " LIMIT 1)");
   }
