@@ -67,8 +67,15 @@ public final class ServingBench {
 
   public record Latency(String query, int n, double p50Ms, double p99Ms, double maxMs) {}
 
+  /**
+   * @param latencies the SQL while ingesting
+   * @param idleLatencies the same SQL on the same tables after the job stopped
+   */
   public record Result(Settings settings, List<Sample> samples, List<Latency> latencies,
-      double ackedPerSecond, double countedPerSecond) {}
+      List<Latency> idleLatencies, double ackedPerSecond, double countedPerSecond) {}
+
+  /** Rounds of the queries once the job stopped: enough for a p99 of the idle baseline. */
+  private static final int IDLE_ROUNDS = 100;
 
   private final Settings settings;
   private final PrintStream out;
@@ -175,15 +182,19 @@ public final class ServingBench {
       spark.streams().removeListener(counted);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    List<Latency> lat = new ArrayList<>();
-    for (Map.Entry<String, List<Double>> e : latencies.entrySet()) {
-      List<Double> ms = new ArrayList<>(e.getValue());
-      Collections.sort(ms);
-      lat.add(new Latency(e.getKey(), ms.size(), LatencyProbe.percentile(ms, 50),
-          LatencyProbe.percentile(ms, 99), LatencyProbe.percentile(ms, 100)));
+    // The same queries on the same tables with the job stopped: the baseline that tells the
+    // cost of the tables' size from the cost of sharing the cores with the ingest.
+    Map<String, List<Double>> idle = new LinkedHashMap<>();
+    for (int round = 0; round < IDLE_ROUNDS; round++) {
+      for (Map.Entry<String, String> q : queries.entrySet()) {
+        long t = System.nanoTime();
+        sql.sql(q.getValue());
+        idle.computeIfAbsent(q.getKey(), k -> new ArrayList<>())
+            .add((System.nanoTime() - t) / 1e6);
+      }
     }
     Sample last = samples.isEmpty() ? null : samples.get(samples.size() - 1);
-    Result r = new Result(settings, samples, lat,
+    Result r = new Result(settings, samples, percentiles(latencies), percentiles(idle),
         last == null ? 0 : last.acked() / last.seconds(),
         last == null ? 0 : last.counted() / last.seconds());
     print(r, seconds);
@@ -224,10 +235,28 @@ public final class ServingBench {
     out.printf(Locale.ROOT, "serving (%s): %,.0f posts/s acked, %,.0f posts/s counted over "
         + "%.0f s%n", settings.vocabulary().flagValue(), r.ackedPerSecond(),
         r.countedPerSecond(), seconds);
-    for (Latency l : r.latencies()) {
+    out.println("SQL while ingesting:");
+    print(r.latencies());
+    out.println("SQL on the same tables, job stopped (baseline):");
+    print(r.idleLatencies());
+  }
+
+  private void print(List<Latency> latencies) {
+    for (Latency l : latencies) {
       out.printf(Locale.ROOT, "  %-22s n=%4d  p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms%n",
           l.query(), l.n(), l.p50Ms(), l.p99Ms(), l.maxMs());
     }
+  }
+
+  private static List<Latency> percentiles(Map<String, List<Double>> samples) {
+    List<Latency> lat = new ArrayList<>();
+    for (Map.Entry<String, List<Double>> e : samples.entrySet()) {
+      List<Double> ms = new ArrayList<>(e.getValue());
+      Collections.sort(ms);
+      lat.add(new Latency(e.getKey(), ms.size(), LatencyProbe.percentile(ms, 50),
+          LatencyProbe.percentile(ms, 99), LatencyProbe.percentile(ms, 100)));
+    }
+    return lat;
   }
 
   /**
