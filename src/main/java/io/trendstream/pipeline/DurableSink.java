@@ -30,4 +30,12 @@ public interface DurableSink {
    * stopped them; a later {@link #start} opens it again.
    */
   default void close() {}
+
+  /**
+   * Whether its queries' tasks run for the whole query (real-time or continuous mode): their
+   * batch never ends on its own, so the job stops them without waiting for it.
+   */
+  default boolean longRunningTasks() {
+    return false;
+  }
 }

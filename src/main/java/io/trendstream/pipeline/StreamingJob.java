@@ -63,6 +63,8 @@ public final class StreamingJob implements AutoCloseable {
   private final Function<SparkSession, Dataset<Row>> source;
   private final ResultSink sink;
   private final List<StreamingQuery> queries = new ArrayList<>();
+  /** Queries of real-time or continuous mode: no batch end to wait for at close. */
+  private final List<StreamingQuery> longRunning = new ArrayList<>();
   private final InputTotals totals = new InputTotals();
 
   public StreamingJob(
@@ -124,6 +126,9 @@ public final class StreamingJob implements AutoCloseable {
   private void start(DurableSink sink, SinkContext context) throws TimeoutException {
     List<StreamingQuery> started = inPool(SIDE_POOL, () -> sink.start(context));
     queries.addAll(started);
+    if (sink.longRunningTasks()) {
+      longRunning.addAll(started);
+    }
     LOG.info("started {}: {}", sink.describe(),
         started.stream().map(StreamingQuery::name).toList());
   }
@@ -202,7 +207,9 @@ public final class StreamingJob implements AutoCloseable {
     spark.streams().removeListener(totals);
     Map<StreamingQuery, Long> running = new LinkedHashMap<>();
     for (StreamingQuery q : queries) {
-      running.put(q, lastBatch(q));
+      if (!longRunning.contains(q)) {
+        running.put(q, lastBatch(q));
+      }
     }
     while (System.nanoTime() < deadline && running.entrySet().stream().anyMatch(e ->
         e.getKey().isActive() && e.getKey().status().isTriggerActive()

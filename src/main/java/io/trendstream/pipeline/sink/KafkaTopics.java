@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +68,34 @@ final class KafkaTopics {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SinkUnavailableException("interrupted while creating topic " + topic, e);
+    }
+  }
+
+  /**
+   * Partitions of an existing topic, -1 when it does not exist.
+   *
+   * @throws SinkUnavailableException when the broker does not answer
+   */
+  static int partitions(String bootstrap, Map<String, String> clientProperties, String topic) {
+    Properties p = new Properties();
+    p.putAll(clientProperties);
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+    try (Admin admin = Admin.create(p)) {
+      return admin.describeTopics(List.of(topic)).allTopicNames()
+          .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic).partitions().size();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        return -1;
+      }
+      throw new SinkUnavailableException("cannot describe Kafka topic '" + topic + "' at "
+          + bootstrap + ": " + e.getCause(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new SinkUnavailableException("cannot describe Kafka topic '" + topic + "' at "
+          + bootstrap + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SinkUnavailableException("interrupted while describing topic " + topic, e);
     }
   }
 
