@@ -170,6 +170,10 @@ final class PipelineRunner {
     StoreQueryService service = new StoreQueryService(store.live().readers(),
         opts.sqlMaxRows, Duration.ofSeconds(opts.sqlTimeoutSeconds), status::queries);
     HttpServer http = new HttpServer(service, opts.httpHost, opts.httpPort, opts.httpToken);
+    if (!opts.watch.isEmpty()) {
+      http.alerts(life.add("alert feed", new KafkaAlertFeed(config.bootstrapServers,
+          config.kafkaProperties, opts.alertsTopic.trim())).start());
+    }
     try {
       http.start();
     } catch (RuntimeException e) {

@@ -1,9 +1,12 @@
 package io.trendstream.cli;
 
+import io.trendstream.pipeline.Alerts;
+import io.trendstream.pipeline.Alerts.Mode;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.pipeline.Tokenizer;
 import io.trendstream.pipeline.TrendQueries;
 import io.trendstream.pipeline.TrendQueries.EventTime;
+import io.trendstream.pipeline.sink.AlertSink;
 import io.trendstream.pipeline.sink.DeadLetterSink;
 import io.trendstream.pipeline.sink.SinkSpec;
 import io.trendstream.serve.StoreQueryService;
@@ -142,6 +145,23 @@ public final class StreamOptions {
       description = "Larger Kafka values are dead letters, not parsed (default: ${DEFAULT-VALUE}).")
   public int maxPostBytes;
 
+  @Option(names = "--watch", paramLabel = "TERM[,TERM...]", split = ",",
+      description = "Watch these words, #hashtags or @handles (read as --tokenizer reads "
+          + "posts): each post with one goes to the Kafka topic --alerts-topic within "
+          + "milliseconds, with the terms it matched, and to GET /api/alerts.")
+  public List<String> watch = new ArrayList<>();
+
+  @Option(names = "--watch-mode", paramLabel = "realtime|continuous|microbatch",
+      defaultValue = "realtime",
+      description = "How the --watch query runs: Spark's real-time mode, continuous processing "
+          + "(both hold one core per posts-topic partition; with too few cores it falls back "
+          + "to micro-batches and says so), or micro-batches (default: ${DEFAULT-VALUE}).")
+  public String watchMode;
+
+  @Option(names = "--alerts-topic", paramLabel = "TOPIC", defaultValue = Alerts.TOPIC,
+      description = "Kafka topic of the --watch alerts, key = post id (default: ${DEFAULT-VALUE}).")
+  public String alertsTopic;
+
   /** Validates the values picocli cannot and builds the job's config. */
   public StreamConfig toConfig(String bootstrapServers, String topic,
       Map<String, String> kafkaProperties) {
@@ -192,6 +212,10 @@ public final class StreamOptions {
     }
     // First, before the --sink ones, as the job always started it.
     c.sinks.add(new DeadLetterSink(deadLetterTopic.trim()));
+    Mode mode = watchMode();
+    if (!watch.isEmpty()) {
+      c.sinks.add(alertSink(c.tokenizer, mode));
+    }
     // Query and checkpoint names are per kind, so two sinks of one kind would collide.
     Set<SinkSpec.Kind> kinds = EnumSet.noneOf(SinkSpec.Kind.class);
     for (String sink : sinks) {
@@ -210,6 +234,26 @@ public final class StreamOptions {
       c.sinks.add(parsed.create());
     }
     return c;
+  }
+
+  private Mode watchMode() {
+    try {
+      return Mode.of(watchMode);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--watch-mode: " + e.getMessage());
+    }
+  }
+
+  private AlertSink alertSink(Tokenizer t, Mode mode) {
+    try {
+      if (alertsTopic.isBlank()) {
+        throw new IllegalArgumentException("--alerts-topic must not be empty");
+      }
+      return new AlertSink(Alerts.normalize(watch, t), mode, alertsTopic.trim(),
+          AlertSink.BESIDE_THE_COUNTS, System.out::println);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--watch: " + e.getMessage());
+    }
   }
 
   /**

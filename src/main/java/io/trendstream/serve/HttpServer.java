@@ -45,6 +45,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /api/snapshot?top=10&stopwords=hide&hashtags=all} -> everything the page
  *       shows; {@code GET /api/events} (same parameters) pushes it as SSE event {@code snapshot}
  *       once a second.
+ *   <li>{@code GET /api/alerts?n=20} -> {@code {"alerts":[..]}}, see {@link AlertFeed}.
  *   <li>{@code GET /} the dashboard; {@code /vendor/echarts.min.js} comes from the ECharts WebJar.
  * </ul>
  *
@@ -73,6 +74,7 @@ public final class HttpServer implements AutoCloseable {
   private final DashboardData dashboard;
   private final Map<SseClient, DashboardData.View> clients = new ConcurrentHashMap<>();
   private final AtomicReference<Instant> startedAt = new AtomicReference<>();
+  private volatile AlertFeed alerts = AlertFeed.NONE;
   private Javalin app;
   private ScheduledExecutorService pusher;
 
@@ -122,6 +124,7 @@ public final class HttpServer implements AutoCloseable {
     javalin.get("/api/health", ctx -> ctx.json(health()));
     javalin.get("/api/snapshot", ctx -> ctx.json(snapshot(view(ctx))));
     javalin.sse("/api/events", this::subscribe);
+    javalin.get("/api/alerts", ctx -> ctx.json(AlertFeed.response(alerts, ctx.queryParam("n"))));
     javalin.get(VENDOR_ECHARTS, ctx -> ctx
         .header("Cache-Control", "max-age=86400")
         .contentType("text/javascript; charset=utf-8")
@@ -151,6 +154,12 @@ public final class HttpServer implements AutoCloseable {
     pusher.scheduleWithFixedDelay(
         this::push, PUSH_INTERVAL.toMillis(), PUSH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     LOG.info("Dashboard and SQL API on {}", url());
+    return this;
+  }
+
+  /** Serves these at {@code GET /api/alerts?n=20} (newest first); none until given. */
+  public HttpServer alerts(AlertFeed feed) {
+    this.alerts = feed;
     return this;
   }
 
