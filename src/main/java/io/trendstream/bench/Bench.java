@@ -38,6 +38,7 @@ import org.apache.spark.sql.SparkSession;
  *       fails with {@link CountMismatch};
  *   <li>the windowed query in small batches, to show its state stays bounded by the watermark;
  *   <li>latency of the live job at a fixed rate ({@link LatencyProbe});
+ *   <li>latency of the alert path in each mode ({@link AlertLatency});
  *   <li>cold start of the demo in a new JVM ({@link ColdStart}).
  * </ol>
  */
@@ -131,6 +132,13 @@ public final class Bench {
       if (settings.latency()) {
         latency(spark, broker, work, report);
         report.phaseMemory.put("latency", memory.resetPhase());
+        // The alert query alone in the session, as real-time mode needs its cores.
+        String alertTopic = "bench-alerts-in-" + System.currentTimeMillis();
+        broker.createTopic(alertTopic, settings.partitions(), (short) 1);
+        report.alertLatency = new AlertLatency(spark, broker.bootstrapServers(), work, log)
+            .run(alertTopic, AlertLatency.DEFAULT_RATES, settings.latencyWarmup(),
+                settings.latencyDuration(), settings.seed());
+        report.phaseMemory.put("alert latency", memory.resetPhase());
       }
       if (settings.coldStart()) {
         coldStart(work, sparkConf, report);

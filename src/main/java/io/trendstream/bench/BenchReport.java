@@ -61,6 +61,10 @@ public final class BenchReport {
 
   public ColdStart.Result coldStart;
 
+  /** The alert path per mode and rate ({@link AlertLatency}); null when not run. */
+  public Map<io.trendstream.pipeline.Alerts.Mode, Map<String, AlertLatency.Figures>>
+      alertLatency;
+
   public long peakHeapBytes;
   public long peakRssBytes;
   public final Map<String, long[]> phaseMemory = new LinkedHashMap<>();
@@ -177,6 +181,9 @@ public final class BenchReport {
           coldStart.firstCountsS(), coldStart.readyS(),
           target(coldStart.firstCountsS() <= TARGET_COLD_START_S, "<= 10 s")));
     }
+    if (alertLatency != null) {
+      b.append(AlertLatency.table(alertLatency));
+    }
     if (!stateBatches.isEmpty()) {
       b.append(String.format(Locale.ROOT,
           "windowed state over the preloaded topic, batches of %,d posts:%n"
@@ -265,6 +272,9 @@ public final class BenchReport {
       l.put("missing", latency.missing());
       l.put("rate", latencyRate);
       root.put("warm_first_counts_s", round2(latency.firstCountsSeconds()));
+    }
+    if (alertLatency != null) {
+      root.set("alert_latency_ms", AlertLatency.json(alertLatency));
     }
     if (coldStart != null) {
       root.put("cold_start_s", round2(coldStart.firstCountsS()));

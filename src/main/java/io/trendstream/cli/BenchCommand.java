@@ -1,5 +1,6 @@
 package io.trendstream.cli;
 
+import io.trendstream.bench.AlertLatency;
 import io.trendstream.bench.Bench;
 import io.trendstream.bench.BenchReport;
 import io.trendstream.bench.BenchSettings;
@@ -112,11 +113,33 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON.")
   Path json;
 
+  @Option(names = "--only", paramLabel = "PHASE",
+      description = "Run one phase alone: alerts (the --watch path's latency in real-time, "
+          + "continuous and micro-batch mode at each --alert-rates, the alert query alone in "
+          + "Spark, JSON alert_latency_ms).")
+  String only;
+
+  @Option(names = "--alert-rates", paramLabel = "LIST", split = ",",
+      description = "Posts/s of the alert latency phase (default: 1000,5000).")
+  List<Double> alertRates;
+
   @Override
   public Integer call() throws Exception {
     BenchSettings s = settings();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (only != null) {
+      var figures = AlertLatency.runAlone(s.master(), s.sparkConf(), alertRates(),
+          s.latencyWarmup(), s.latencyDuration(), s.seed(), s.workDir(), json, err);
+      out.println();
+      out.print(AlertLatency.table(figures));
+      out.flush();
+      if (json != null) {
+        err.println("bench: wrote " + json);
+        err.flush();
+      }
+      return 0;
+    }
     BenchReport report;
     try {
       report = new Bench(s, err, Main.class).run();
@@ -134,7 +157,22 @@ public final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The rates of the alert phase, checked. */
+  List<Double> alertRates() {
+    List<Double> rates = alertRates == null || alertRates.isEmpty()
+        ? AlertLatency.DEFAULT_RATES : alertRates;
+    for (double r : rates) {
+      if (!(r > 0) || Double.isInfinite(r)) {
+        throw bad("--alert-rates: " + r + " is not > 0");
+      }
+    }
+    return rates;
+  }
+
   BenchSettings settings() {
+    if (only != null && !only.equals("alerts")) {
+      throw bad("--only " + only + ": the only phase that runs alone is alerts");
+    }
     BenchSettings s = quick ? BenchSettings.quick() : BenchSettings.defaults();
     if (posts != null) {
       if (posts < 1) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.pipeline.Tokenizer;
 import io.trendstream.pipeline.TrendQueries.EventTime;
+import io.trendstream.pipeline.sink.AlertSink;
 import io.trendstream.testing.Cli;
 import io.trendstream.testing.IntegrationTest;
 import java.net.ServerSocket;
@@ -68,9 +69,32 @@ class StreamFlagsTest {
       "stream --nope | Unknown option: '--nope'",
       "demo --rate -1 | --rate",
       "demo --tokenizer x | unknown tokenizer 'x'",
-      "demo --broker-port abc | Invalid value for option '--broker-port'"})
+      "demo --broker-port abc | Invalid value for option '--broker-port'",
+      "stream --watch kafka --watch-mode fast | --watch-mode: unknown watch mode 'fast'",
+      "stream --watch-mode fast | --watch-mode: unknown watch mode 'fast'",
+      "demo --watch kafka,a/b | --watch: watched term 'a/b' is not one words token",
+      "bench --only latency | --only latency: the only phase that runs alone is alerts",
+      "bench --only alerts --alert-rates 0 | --alert-rates: 0.0 is not > 0"})
   void badFlagsAreOneLineAndExit2(String args, String message) {
     assertThat(Cli.run(args.trim().split(" ")).badFlagMessage()).contains(message);
+  }
+
+  @Test
+  void watchAddsTheAlertQueryWithNormalizedTerms() {
+    StreamCommand cmd = new StreamCommand();
+    new CommandLine(cmd).parseArgs();
+    assertThat(cmd.stream.toConfig("b:1", "t", Map.of()).sinks)
+        .noneMatch(s -> s instanceof AlertSink);
+    new CommandLine(cmd).parseArgs("--watch", "Kafka,#Spark,@Flink,kafka");
+    StreamConfig c = cmd.stream.toConfig("b:1", "t", Map.of());
+    assertThat(c.sinks).filteredOn(s -> s instanceof AlertSink).singleElement()
+        .satisfies(s -> assertThat(s.describe())
+            .isEqualTo("alerts for [kafka, #spark, @flink] to alerts (realtime)"));
+    new CommandLine(cmd).parseArgs("--watch", "Kafka", "--watch-mode", "microbatch",
+        "--alerts-topic", "mine");
+    assertThat(cmd.stream.toConfig("b:1", "t", Map.of()).sinks)
+        .filteredOn(s -> s instanceof AlertSink).singleElement()
+        .satisfies(s -> assertThat(s.describe()).isEqualTo("alerts for [kafka] to mine (microbatch)"));
   }
 
   @IntegrationTest

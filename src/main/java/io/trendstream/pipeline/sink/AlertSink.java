@@ -32,6 +32,11 @@ import org.apache.spark.sql.streaming.Trigger;
  * short by a crash had written; the key identifies the post.
  */
 public final class AlertSink implements DurableSink {
+  /**
+   * Cores the job's other queries need next to the alert query: the counts and the rest run
+   * one micro-batch at a time, whose tasks wait for a core; with none left they never finish.
+   */
+  public static final int BESIDE_THE_COUNTS = 1;
   /** Partitions of the alerts topic when this sink creates it. */
   public static final int PARTITIONS = 1;
   /**
