@@ -19,6 +19,9 @@ import io.trendstream.store.LiveStore;
 import io.trendstream.store.StoreSettings;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,8 +65,12 @@ public final class ServingBench {
    * @param backlog posts acked by Kafka that the running count has not counted yet
    * @param batchMs latest batch duration of word_counts, windowed_word_counts, tweets
    */
+  /**
+   * @param liveHeapMb the old generation right after the latest collection of it: the heap that
+   *     stays, which must not grow while the vocabulary does (heapMb includes garbage)
+   */
   public record Sample(double seconds, long acked, long counted, long backlog, long[] batchMs,
-      long distinctWords, long heapMb, long rssMb, long storeMb) {}
+      long distinctWords, long heapMb, long liveHeapMb, long rssMb, long storeMb) {}
 
   public record Latency(String query, int n, double p50Ms, double p99Ms, double maxMs) {}
 
@@ -138,7 +145,7 @@ public final class ServingBench {
         + "second, state store %s%n", settings.vocabulary().flagValue(), settings.rate(),
         settings.duration().toSeconds(), spark.conf().get(SparkSessions.STATE_PROVIDER));
     out.println("    s      acked    counted   backlog  wc-ms  win-ms  tw-ms   words  heapMB "
-        + " rssMB  storeMB");
+        + "liveMB  rssMB  storeMB");
     List<Sample> samples = new ArrayList<>();
     job.start();
     PostProducer producer = new PostProducer(new ProducerSettings(config.bootstrapServers),
@@ -169,9 +176,10 @@ public final class ServingBench {
           nextSample += settings.sampleEvery().toNanos();
           Sample s = sample(start, producer, counted, job, words, sql);
           samples.add(s);
-          out.printf(Locale.ROOT, "%5.0f %10d %10d %9d %6d %7d %6d %7d %7d %6d %8d%n",
+          out.printf(Locale.ROOT, "%5.0f %10d %10d %9d %6d %7d %6d %7d %7d %6d %6d %8d%n",
               s.seconds(), s.acked(), s.counted(), s.backlog(), s.batchMs()[0], s.batchMs()[1],
-              s.batchMs()[2], s.distinctWords(), s.heapMb(), s.rssMb(), s.storeMb());
+              s.batchMs()[2], s.distinctWords(), s.heapMb(), s.liveHeapMb(), s.rssMb(),
+              s.storeMb());
         }
         LockSupport.parkNanos(Math.max(0, tick + 1_000_000_000L - System.nanoTime()));
       }
@@ -226,8 +234,16 @@ public final class ServingBench {
     long storeBytes = ((Number) sql.sql("SELECT pg_database_size(current_database())").rows()
         .get(0).get(0)).longValue();
     long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    long live = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      MemoryUsage afterGc = pool.getCollectionUsage();
+      if (pool.getType() == MemoryType.HEAP && afterGc != null
+          && pool.getName().contains("Old")) {
+        live += afterGc.getUsed();
+      }
+    }
     return new Sample((System.nanoTime() - start) / 1e9, acked, counted.posts.get(),
-        Math.max(0, acked - counted.posts.get()), batchMs, words, heap >> 20,
+        Math.max(0, acked - counted.posts.get()), batchMs, words, heap >> 20, live >> 20,
         MemoryMonitor.procStatusBytes("VmRSS:") >> 20, storeBytes >> 20);
   }
 
