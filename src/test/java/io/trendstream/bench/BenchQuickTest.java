@@ -67,6 +67,12 @@ class BenchQuickTest {
     for (String key : List.of("p50", "p90", "p99", "max")) {
       assertThat(root.path("latency_ms").path(key).isNumber()).as(key).isTrue();
     }
+    for (String mode : List.of("realtime", "continuous", "microbatch")) {
+      for (String rate : List.of("1000", "5000")) {
+        assertThat(root.path("alert_latency_ms").path(mode).path(rate).path("p99").isNumber())
+            .as(mode + " " + rate).isTrue();
+      }
+    }
     assertThat(root.path("peak_rss_mb").asDouble()).isPositive();
     assertThat(report.table()).contains("Kafka Streams", "hand-written", "p99");
   }
