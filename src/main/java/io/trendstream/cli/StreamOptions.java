@@ -50,6 +50,11 @@ public final class StreamOptions {
       description = "Require 'Authorization: Bearer TOKEN' on every HTTP request.")
   public String httpToken;
 
+  @Option(names = "--no-group-offsets", negatable = false,
+      description = "Do not commit each batch's offsets to the consumer group "
+          + "trendstream-<query> (they let Kafka's tools show the job's lag; monitoring only).")
+  public boolean noGroupOffsets;
+
   @Option(names = "--tokenizer", paramLabel = "words|whitespace", defaultValue = "words",
       description = "words: lowercased words, hashtags, mentions, CJK segmented; "
           + "whitespace: split on single spaces like the original demo (default: ${DEFAULT-VALUE}).")
@@ -151,6 +156,7 @@ public final class StreamOptions {
     c.kafkaProperties.putAll(kafkaProperties);
     c.dataDir = dataDir;
     c.checkpointRoot = checkpointLocation;
+    c.groupOffsets = !noGroupOffsets;
     try {
       c.tokenizer = Tokenizer.of(tokenizer);
       c.eventTime = EventTime.of(eventTime);
