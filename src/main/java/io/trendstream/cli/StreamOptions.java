@@ -147,6 +147,12 @@ public final class StreamOptions {
       description = "Larger Kafka values are dead letters, not parsed (default: ${DEFAULT-VALUE}).")
   public int maxPostBytes;
 
+  @Option(names = "--max-offsets-per-trigger", paramLabel = "N",
+      description = "At most N Kafka records per micro-batch and query (Spark's "
+          + "maxOffsetsPerTrigger): a job that was down catches up in bounded batches "
+          + "(default: no limit).")
+  public Long maxOffsetsPerTrigger;
+
   /** Validates the values picocli cannot and builds the job's config. */
   public StreamConfig toConfig(String bootstrapServers, String topic,
       Map<String, String> kafkaProperties) {
@@ -193,6 +199,13 @@ public final class StreamOptions {
           "--max-post-bytes must be at least 1, not " + maxPostBytes);
     }
     c.maxValueBytes = maxPostBytes;
+    if (maxOffsetsPerTrigger != null) {
+      if (maxOffsetsPerTrigger < 1) {
+        throw new ParameterException(spec.commandLine(),
+            "--max-offsets-per-trigger must be at least 1, not " + maxOffsetsPerTrigger);
+      }
+      c.sourceOptions.put("maxOffsetsPerTrigger", Long.toString(maxOffsetsPerTrigger));
+    }
     if (deadLetterTopic.isBlank()) {
       throw new ParameterException(spec.commandLine(), "--dead-letter-topic must not be empty");
     }

@@ -44,7 +44,7 @@ public final class GroupOffsets implements AutoCloseable {
   private Admin admin;
   private boolean warned;
 
-  GroupOffsets(String bootstrapServers, Map<String, String> kafkaProperties) {
+  public GroupOffsets(String bootstrapServers, Map<String, String> kafkaProperties) {
     // The job's Kafka settings (SASL/SSL) apply; the consumer-only ones are left out.
     kafkaProperties.forEach((k, v) -> {
       if (AdminClientConfig.configNames().contains(k)) {
@@ -63,7 +63,7 @@ public final class GroupOffsets implements AutoCloseable {
   }
 
   /** Queues the commit of the batch's end offsets; returns at once. */
-  void commit(StreamingQueryProgress p) {
+  public void commit(StreamingQueryProgress p) {
     if (p.name() == null || p.name().isEmpty()) {
       return;
     }
