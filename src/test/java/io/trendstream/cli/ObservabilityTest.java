@@ -2,6 +2,8 @@ package io.trendstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trendstream.broker.KafkaTestClients;
 import io.trendstream.pipeline.GroupOffsets;
 import io.trendstream.pipeline.StreamingJob;
@@ -12,7 +14,9 @@ import io.trendstream.testing.Http;
 import io.trendstream.testing.IntegrationTest;
 import io.trendstream.testing.PrometheusServer;
 import io.trendstream.testing.TestPosts;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,7 +31,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.common.utils.Exit;
+import org.apache.kafka.tools.consumer.group.ConsumerGroupCommand;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  * malformed records by reason, the store's rows and the SQL requests by status, in a format
  * Debian's {@code promtool} accepts; Debian's {@code prometheus}, scraping it, must give the
  * same through its HTTP API; and Kafka's own {@code kafka-consumer-groups} must report the
- * query's consumer group with its lag, down to 0 once the job caught up.
+ * query's consumer group with its lag, down to 0 once the job caught up. Each query of the
+ * Grafana dashboard in docs/ must run in that Prometheus.
  */
 @IntegrationTest
 class ObservabilityTest {
@@ -47,7 +55,7 @@ class ObservabilityTest {
   private static final int MALFORMED = 2;
   private static final long RECORDS = POSTS + MALFORMED;
   private static final int PER_BATCH = 250;
-  private static final Duration WAIT = Duration.ofSeconds(180);
+  private static final Duration WAIT = Duration.ofSeconds(300);
   private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
   private static final Pattern URL = Pattern.compile("query API \\+ dashboard: (http://\\S+)");
   private static final String COUNTS = StreamingJob.WORD_COUNTS;
@@ -57,6 +65,7 @@ class ObservabilityTest {
   @TempDir Path dir;
 
   @Test
+  @Timeout(value = 20, unit = TimeUnit.MINUTES)  // a shared 2-core machine: batches of seconds
   void aBacklogsLagAndRatesShowInMetricsPrometheusAndKafkasConsumerGroupTool() throws Exception {
     String topic = kafka.topic();
     // Malformed first, so they are in the first batch, whatever its timing.
@@ -147,6 +156,22 @@ class ObservabilityTest {
             + COUNTS + "\"}[10m])")).isPositive();
         assertThat(prometheus.query("increase(trendstream_query_input_rows_total{query=\""
             + COUNTS + "\"}[10m])")).isPositive();
+
+        // Every panel of the Grafana dashboard in docs/ is a query Prometheus accepts, over
+        // series that exist (the producer's panel aside: no producer serves metrics here).
+        JsonNode dashboard = new ObjectMapper().readTree(
+            Path.of("docs/grafana-dashboard.json").toFile());
+        for (JsonNode panel : dashboard.path("panels")) {
+          for (JsonNode t : panel.path("targets")) {
+            String expr = t.path("expr").asText().replace("$instance", ".*");
+            JsonNode result = prometheus.queryResult(expr);
+            if (!expr.contains("trendstream_producer_") && !expr.contains("watermark")
+                && !expr.contains("dead_letters")) {
+              assertThat(result).as("panel '%s': %s", panel.path("title").asText(), expr)
+                  .isNotEmpty();
+            }
+          }
+        }
       } finally {
         job.terminate();
         if (!job.process.waitFor(60, TimeUnit.SECONDS)) {
@@ -196,34 +221,39 @@ class ObservabilityTest {
   }
 
   /**
-   * {@code kafka-consumer-groups --describe} for the counts query's group (Kafka's own tool, a
-   * child JVM): its CURRENT-OFFSET and LAG of partition 0, or {-1, -1} without a row yet.
+   * {@code kafka-consumer-groups --describe} for the counts query's group: Kafka's own tool,
+   * its main run in this JVM (a child JVM of its own took over a minute to start on a loaded
+   * 2-core machine). Its CURRENT-OFFSET and LAG of partition 0, or {-1, -1} without a row yet.
    */
   private long[] consumerGroup(String topic) {
     String group = GroupOffsets.group(COUNTS);
-    try {
-      ChildJvm tool = ChildJvm.launch(dir, System.getProperty("java.class.path"),
-          "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand",
-          List.of("--bootstrap-server", kafka.bootstrapServers(), "--describe", "--group",
-              group));
-      assertThat(tool.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      // The output reader may trail the exit by a moment.
-      Await.until("the tool's table", Duration.ofSeconds(5),
-          () -> tool.lines().stream().anyMatch(l -> l.startsWith(group + " "))
-              || tool.output().contains("does not exist"));
-      for (String line : tool.lines()) {
-        String[] f = line.trim().split("\\s+");
-        // GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG CONSUMER-ID HOST CLIENT-ID
-        if (f.length >= 6 && f[0].equals(group) && f[1].equals(topic) && f[2].equals("0")) {
-          return new long[] {Long.parseLong(f[3]), Long.parseLong(f[5])};
-        }
+    String out = kafkaConsumerGroups(
+        "--bootstrap-server", kafka.bootstrapServers(), "--describe", "--group", group);
+    for (String line : out.lines().toList()) {
+      String[] f = line.trim().split("\\s+");
+      // GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG CONSUMER-ID HOST CLIENT-ID
+      if (f.length >= 6 && f[0].equals(group) && f[1].equals(topic) && f[2].equals("0")) {
+        return new long[] {Long.parseLong(f[3]), Long.parseLong(f[5])};
       }
-      return new long[] {-1, -1};
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
     }
+    return new long[] {-1, -1};
   }
+
+  /** What {@code kafka-consumer-groups ARGS} prints; its exit (a usage error) fails the test. */
+  private static synchronized String kafkaConsumerGroups(String... args) {
+    PrintStream original = System.out;
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    Exit.setExitProcedure((code, message) -> {
+      throw new AssertionError("kafka-consumer-groups exited " + code + ": " + message);
+    });
+    try (PrintStream capture = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
+      System.setOut(capture);
+      ConsumerGroupCommand.main(args);
+    } finally {
+      System.setOut(original);
+      Exit.resetExitProcedure();
+    }
+    return buffer.toString(StandardCharsets.UTF_8);
+  }
+
 }
