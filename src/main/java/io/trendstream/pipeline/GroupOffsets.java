@@ -53,8 +53,8 @@ public final class GroupOffsets implements AutoCloseable {
     });
     adminProperties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     adminProperties.put(AdminClientConfig.CLIENT_ID_CONFIG, "trendstream-group-offsets");
-    adminProperties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-        (int) COMMIT_TIMEOUT.toMillis());
+    // No default.api.timeout.ms here: below request.timeout.ms the client refuses to start.
+    // Each commit waits COMMIT_TIMEOUT instead.
   }
 
   /** The consumer group the offsets of {@code queryName} go to. */

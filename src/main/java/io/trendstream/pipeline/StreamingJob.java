@@ -1,13 +1,13 @@
 package io.trendstream.pipeline;
 
 import io.trendstream.store.StoreTables;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
@@ -70,7 +70,8 @@ public final class StreamingJob implements AutoCloseable {
   private final StreamConfig config;
   private final Function<SparkSession, Dataset<Row>> source;
   private final ResultSink sink;
-  private final List<StreamingQuery> queries = new ArrayList<>();
+  /** Copy-on-write: read by scrapes and the HTTP API while start() and close() hold the lock. */
+  private final List<StreamingQuery> queries = new CopyOnWriteArrayList<>();
   /** This job's queries: the session's listener bus also carries other jobs' (tests). */
   private final Set<UUID> ids = ConcurrentHashMap.newKeySet();
   private final InputTotals totals = new InputTotals(this::batchDone);
@@ -219,7 +220,7 @@ public final class StreamingJob implements AutoCloseable {
     }
   }
 
-  public synchronized List<StreamingQuery> queries() {
+  public List<StreamingQuery> queries() {
     return List.copyOf(queries);
   }
 

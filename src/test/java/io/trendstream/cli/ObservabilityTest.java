@@ -103,7 +103,7 @@ class ObservabilityTest {
         // Kafka's tool, mid-way or done: offsets committed plus lag are the log's end.
         long[][] found = new long[1][];
         Await.until("the consumer group in kafka-consumer-groups", WAIT,
-            () -> (found[0] = consumerGroup(topic))[0] >= 0);
+            () -> (found[0] = consumerGroup(topic))[0] >= 0, () -> "output:\n" + job.output());
         long[] mid = found[0];
         assertThat(mid[0] + mid[1]).as("committed + lag").isEqualTo(RECORDS);
         assertThat(mid[0] % PER_BATCH == 0 || mid[0] == RECORDS)
@@ -114,7 +114,7 @@ class ObservabilityTest {
         Await.until("kafka-consumer-groups reports lag 0", WAIT, () -> {
           long[] g = consumerGroup(topic);
           return g[0] == RECORDS && g[1] == 0;
-        });
+        }, () -> "output:\n" + job.output());
 
         assertThat(Http.sql(url, "SELECT count(*) FROM word_counts").path("_status").asInt())
             .isEqualTo(200);
@@ -239,21 +239,29 @@ class ObservabilityTest {
     return new long[] {-1, -1};
   }
 
-  /** What {@code kafka-consumer-groups ARGS} prints; its exit (a usage error) fails the test. */
+  /**
+   * What {@code kafka-consumer-groups ARGS} prints, stdout then stderr (where it reports a group
+   * that does not exist yet, with a stack trace); its exit (a usage error) fails the test.
+   */
   private static synchronized String kafkaConsumerGroups(String... args) {
-    PrintStream original = System.out;
+    PrintStream out = System.out;
+    PrintStream err = System.err;
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    ByteArrayOutputStream errors = new ByteArrayOutputStream();
     Exit.setExitProcedure((code, message) -> {
       throw new AssertionError("kafka-consumer-groups exited " + code + ": " + message);
     });
-    try (PrintStream capture = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
+    try (PrintStream capture = new PrintStream(buffer, true, StandardCharsets.UTF_8);
+        PrintStream captureErr = new PrintStream(errors, true, StandardCharsets.UTF_8)) {
       System.setOut(capture);
+      System.setErr(captureErr);
       ConsumerGroupCommand.main(args);
     } finally {
-      System.setOut(original);
+      System.setOut(out);
+      System.setErr(err);
       Exit.resetExitProcedure();
     }
-    return buffer.toString(StandardCharsets.UTF_8);
+    return buffer.toString(StandardCharsets.UTF_8) + errors.toString(StandardCharsets.UTF_8);
   }
 
 }
