@@ -159,6 +159,10 @@ class ObservabilityTest {
 
         // Every panel of the Grafana dashboard in docs/ is a query Prometheus accepts, over
         // series that exist (the producer's panel aside: no producer serves metrics here).
+        // rate() needs two scrapes of the SQL requests, which came last.
+        Await.until("two scrapes of the SQL requests", WAIT, () -> prometheus.query(
+            "count_over_time(trendstream_sql_request_duration_seconds_count{status=\"400\"}[10m])")
+            >= 2);
         JsonNode dashboard = new ObjectMapper().readTree(
             Path.of("docs/grafana-dashboard.json").toFile());
         for (JsonNode panel : dashboard.path("panels")) {
