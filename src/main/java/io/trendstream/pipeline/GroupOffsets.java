@@ -33,6 +33,8 @@ public final class GroupOffsets implements AutoCloseable {
   public static final String GROUP_PREFIX = "trendstream-";
   /** How long one commit may take before it is given up (the next batch commits anyway). */
   static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(10);
+  /** How long close() waits for the last commits, and then for the client. */
+  static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
   private static final Logger LOG = LoggerFactory.getLogger(GroupOffsets.class);
 
@@ -110,12 +112,15 @@ public final class GroupOffsets implements AutoCloseable {
     }
   }
 
-  /** Sends the commits still queued (a few seconds at most), then closes the client. */
+  /**
+   * Sends the commits still queued, for {@link #CLOSE_WAIT} at most (a stop must not wait on a
+   * broker that is gone: the offsets are for monitoring), then closes the client.
+   */
   @Override
   public void close() {
     committer.shutdown();
     try {
-      if (!committer.awaitTermination(COMMIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+      if (!committer.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
         committer.shutdownNow();
       }
     } catch (InterruptedException e) {
@@ -123,7 +128,7 @@ public final class GroupOffsets implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     if (admin != null) {
-      admin.close(Duration.ofSeconds(5));
+      admin.close(CLOSE_WAIT);
     }
   }
 }
