@@ -53,6 +53,11 @@ public final class StreamOptions {
       description = "Require 'Authorization: Bearer TOKEN' on every HTTP request.")
   public String httpToken;
 
+  @Option(names = "--no-group-offsets", negatable = false,
+      description = "Do not commit each batch's offsets to the consumer group "
+          + "trendstream-<query> (they let Kafka's tools show the job's lag; monitoring only).")
+  public boolean noGroupOffsets;
+
   @Option(names = "--tokenizer", paramLabel = "words|whitespace", defaultValue = "words",
       description = "words: lowercased words, hashtags, mentions, CJK segmented; "
           + "whitespace: split on single spaces like the original demo (default: ${DEFAULT-VALUE}).")
@@ -161,6 +166,11 @@ public final class StreamOptions {
   @Option(names = "--alerts-topic", paramLabel = "TOPIC", defaultValue = Alerts.TOPIC,
       description = "Kafka topic of the --watch alerts, key = post id (default: ${DEFAULT-VALUE}).")
   public String alertsTopic;
+  @Option(names = "--max-offsets-per-trigger", paramLabel = "N",
+      description = "At most N Kafka records per micro-batch and query (Spark's "
+          + "maxOffsetsPerTrigger): a job that was down catches up in bounded batches "
+          + "(default: no limit).")
+  public Long maxOffsetsPerTrigger;
 
   /** Validates the values picocli cannot and builds the job's config. */
   public StreamConfig toConfig(String bootstrapServers, String topic,
@@ -171,6 +181,7 @@ public final class StreamOptions {
     c.kafkaProperties.putAll(kafkaProperties);
     c.dataDir = dataDir;
     c.checkpointRoot = checkpointLocation;
+    c.groupOffsets = !noGroupOffsets;
     try {
       c.tokenizer = Tokenizer.of(tokenizer);
       c.eventTime = EventTime.of(eventTime);
@@ -207,6 +218,13 @@ public final class StreamOptions {
           "--max-post-bytes must be at least 1, not " + maxPostBytes);
     }
     c.maxValueBytes = maxPostBytes;
+    if (maxOffsetsPerTrigger != null) {
+      if (maxOffsetsPerTrigger < 1) {
+        throw new ParameterException(spec.commandLine(),
+            "--max-offsets-per-trigger must be at least 1, not " + maxOffsetsPerTrigger);
+      }
+      c.sourceOptions.put("maxOffsetsPerTrigger", Long.toString(maxOffsetsPerTrigger));
+    }
     if (deadLetterTopic.isBlank()) {
       throw new ParameterException(spec.commandLine(), "--dead-letter-topic must not be empty");
     }
