@@ -4,21 +4,27 @@ import static io.trendstream.common.Messages.firstLine;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.net.URL;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,15 +41,22 @@ public final class EmbeddedStore implements AutoCloseable {
   public static final String SUPERUSER = "postgres";
   /** zonky's lock file in the data directory, held while a server of ours runs on it. */
   private static final String LOCK_FILE = "epg-lock";
+  /** zonky runs initdb on a data dir without this file. */
+  private static final String INITIALISED = "postgresql.conf";
   private static final Duration ORPHAN_STOP = Duration.ofSeconds(30);
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStore.class);
 
   /**
-   * Server settings, each away from PostgreSQL's defaults for a reason. synchronous_commit stays
-   * on: a committed batch must survive a crash of the server, or exactly-once would not hold.
+   * Server settings, each away from PostgreSQL's or zonky's defaults for a reason.
    */
   private static final List<String[]> SETTINGS = List.of(
       new String[] {"listen_addresses", "127.0.0.1"},
+      // zonky, made for throwaway test databases, starts the server with synchronous_commit=off
+      // and -F (fsync off). A batch the job saw committed must survive a crash of the server or
+      // of the machine, or exactly-once would not hold: both back on (measured cost: a WAL flush
+      // per batch, a few ms).
+      new String[] {"synchronous_commit", "on"},
+      new String[] {"fsync", "on"},
       // The defaults (128 MB) make a million-word table spill to disk on every upsert.
       new String[] {"shared_buffers", "512MB"},
       // Fewer, later checkpoints: each batch rewrites many pages, a checkpoint all of them.
@@ -79,17 +92,8 @@ public final class EmbeddedStore implements AutoCloseable {
       Files.createDirectories(dataDir);
       refuseIfInUse();
       stopOrphan();
-      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
-      SETTINGS.forEach(kv -> builder.setServerConfig(kv[0], kv[1]));
-      server = builder
-          .setDataDirectory(dataDir)
-          .setCleanDataDirectory(false)
-          .setPort(port)
-          .setRegisterShutdownHook(false)
-          .setPGStartupWait(Duration.ofSeconds(60))
-          .setOutputRedirector(Redirect.appendTo(log.toFile()))
-          .setErrorRedirector(Redirect.appendTo(log.toFile()))
-          .start();
+      seedFromTemplate(log);
+      server = server(dataDir, port, log);
     } catch (IOException | RuntimeException e) {
       throw new IllegalStateException("embedded PostgreSQL did not start on port " + port
           + " (" + firstLine(String.valueOf(e.getMessage())) + "); its log: " + log, e);
@@ -137,7 +141,11 @@ public final class EmbeddedStore implements AutoCloseable {
 
   /** Creates database {@code name} (a plain identifier) unless it exists. */
   public void createDatabase(String name) {
-    String admin = url("postgres", SUPERUSER);
+    createDatabase(port(), name);
+  }
+
+  private static void createDatabase(int port, String name) {
+    String admin = url(port, "postgres", SUPERUSER);
     try (Connection c = DriverManager.getConnection(admin); Statement s = c.createStatement()) {
       var rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'");
       if (!rs.next()) {
@@ -146,6 +154,101 @@ public final class EmbeddedStore implements AutoCloseable {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create database " + name + " in embedded "
           + "PostgreSQL: " + e.getMessage(), e);
+    }
+  }
+
+  private static EmbeddedPostgres server(Path dataDir, int port, Path log) throws IOException {
+    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+    SETTINGS.forEach(kv -> builder.setServerConfig(kv[0], kv[1]));
+    return builder
+        .setDataDirectory(dataDir)
+        .setCleanDataDirectory(false)
+        .setPort(port)
+        .setRegisterShutdownHook(false)
+        .setPGStartupWait(Duration.ofSeconds(60))
+        .setOutputRedirector(Redirect.appendTo(log.toFile()))
+        .setErrorRedirector(Redirect.appendTo(log.toFile()))
+        .start();
+  }
+
+  /**
+   * A fresh data dir starts as a copy of an initialised one (initdb's output plus the
+   * {@value #DATABASE} database) instead of running initdb and CREATE DATABASE: measured on 2
+   * cores, those two are most of a first start's time, and a copy of 40 MB takes a fraction of
+   * a second. The template is made once per set of binaries (the first fresh start on a machine
+   * pays for it; the launcher's start-up training does) and kept beside zonky's unpacked
+   * binaries; it holds no data, so any data dir may start from it.
+   */
+  private void seedFromTemplate(Path log) throws IOException {
+    Optional<Path> template = templateDir();
+    if (Files.exists(dataDir.resolve(INITIALISED)) || template.isEmpty()) {
+      return;
+    }
+    Path t = template.get();
+    if (!Files.exists(t.resolve(INITIALISED))) {
+      makeTemplate(t, log);
+    }
+    try (Stream<Path> files = Files.walk(t)) {
+      for (Path from : (Iterable<Path>) files::iterator) {
+        Path to = dataDir.resolve(t.relativize(from).toString());
+        if (Files.isDirectory(from)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES,
+              StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+    if (dataDir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      // PostgreSQL refuses a data dir that others may read.
+      Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
+    }
+  }
+
+  /** initdb and the database in a directory of its own, stopped cleanly, then moved in place. */
+  private static void makeTemplate(Path template, Path log) throws IOException {
+    Path tmp = template.resolveSibling(template.getFileName() + ".tmp-"
+        + ProcessHandle.current().pid());
+    deleteTree(tmp);
+    Files.createDirectories(tmp);
+    try (EmbeddedPostgres pg = server(tmp, 0, log)) {
+      createDatabase(pg.getPort(), DATABASE);
+    }
+    // A running server's marks: each start writes its own.
+    Files.deleteIfExists(tmp.resolve(LOCK_FILE));
+    Files.deleteIfExists(tmp.resolve("postmaster.opts"));
+    try {
+      Files.move(tmp, template, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      deleteTree(tmp); // another process made it first: use theirs
+    }
+  }
+
+  /** Where the template of the binaries on the class path lives; empty if they are not found. */
+  private static Optional<Path> templateDir() {
+    String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+    String arch = System.getProperty("os.arch");
+    String name = "postgres-" + (os.contains("mac") ? "darwin" : os.contains("win") ? "windows"
+        : "linux") + "-" + ("amd64".equals(arch) ? "x86_64" : arch) + ".txz";
+    URL binaries = EmbeddedPostgres.class.getClassLoader().getResource(name);
+    if (binaries == null) {
+      return Optional.empty();
+    }
+    // The jar's URL names the binaries' version: new binaries, new template.
+    String key = Integer.toHexString(binaries.toString().hashCode());
+    String zonkyDir = System.getProperty("ot.epg.working-dir",
+        Path.of(System.getProperty("java.io.tmpdir"), "embedded-pg").toString());
+    return Optional.of(Path.of(zonkyDir, "trendstream-template-" + key));
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+        Files.delete(p);
+      }
     }
   }
 
