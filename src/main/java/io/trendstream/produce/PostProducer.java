@@ -452,5 +452,6 @@ public final class PostProducer implements AutoCloseable {
       throw new UserError("topic '" + topic + "' does not exist on " + bootstrap
           + " (the 'broker' command creates '" + Post.TOPIC + "')");
     }
+    KafkaPreCheck.requireInSync(bootstrap, topic, settings.clientSettings());
   }
 }
