@@ -147,8 +147,9 @@ public final class DashboardData {
   }
 
   /**
-   * {@code SELECT word, score, count, baseline, history}: the newest window's
-   * {@link #TRENDING_SHOWN} highest-scoring words from {@value StoreTables#TRENDING} (score at
+   * {@code SELECT word, score, count, baseline, history}: the {@link #TRENDING_SHOWN}
+   * highest-scoring words of the newest of the {@link #TREND_LATEST_WINDOWS} latest windows that
+   * has any from {@value StoreTables#TRENDING} (score at
    * least {@link #TRENDING_THRESHOLD}), each with its counts in the
    * {@link #TRENDING_HISTORY_WINDOWS} latest windows as comma-separated text, oldest first.
    */
@@ -162,13 +163,18 @@ public final class DashboardData {
         + " CROSS JOIN LATERAL (SELECT " + WINDOW_START + ", " + WINDOW_END + " FROM " + t
         + " WHERE " + WINDOW_START + " < w.s ORDER BY " + WINDOW_START + " DESC LIMIT 1) x"
         + " WHERE w.n < " + TRENDING_HISTORY_WINDOWS + ")"
+        // The newest window that has a trending word: the newest one is often a minute old.
+        + ", latest AS (SELECT w.s FROM windows w WHERE w.n <= " + TREND_LATEST_WINDOWS
+        + " AND EXISTS (SELECT 1 FROM " + TRENDING + " x WHERE x." + WINDOW_START + " = w.s"
+        + " AND x." + SCORE + " >= " + TRENDING_THRESHOLD
+        + (filters.isEmpty() ? "" : " AND " + filters) + ") ORDER BY w.s DESC LIMIT 1)"
         + " SELECT " + WORD + ", round(" + SCORE + "::numeric, 1) AS " + SCORE + ", " + COUNT
         + ", round(baseline::numeric, 1) AS baseline,"
         + " (SELECT string_agg(coalesce(c." + COUNT + ", 0)::text, ',' ORDER BY w.s)"
         + " FROM windows w LEFT JOIN " + t + " c ON c." + WINDOW_START + " = w.s AND c."
         + WINDOW_END + " = w.e AND c." + WORD + " = tr." + WORD + ") AS history"
-        + " FROM " + TRENDING + " tr WHERE " + WINDOW_START + " = (SELECT max(" + WINDOW_START
-        + ") FROM " + TRENDING + ") AND " + SCORE + " >= " + TRENDING_THRESHOLD
+        + " FROM " + TRENDING + " tr WHERE " + WINDOW_START + " = (SELECT s FROM latest)"
+        + " AND " + SCORE + " >= " + TRENDING_THRESHOLD
         + (filters.isEmpty() ? "" : " AND " + filters)
         + " ORDER BY " + SCORE + " DESC LIMIT " + TRENDING_SHOWN;
   }
