@@ -19,6 +19,9 @@ import io.trendstream.store.LiveStore;
 import io.trendstream.store.StoreSettings;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,13 +65,24 @@ public final class ServingBench {
    * @param backlog posts acked by Kafka that the running count has not counted yet
    * @param batchMs latest batch duration of word_counts, windowed_word_counts, tweets
    */
+  /**
+   * @param liveHeapMb the old generation right after the latest collection of it: the heap that
+   *     stays, which must not grow while the vocabulary does (heapMb includes garbage)
+   */
   public record Sample(double seconds, long acked, long counted, long backlog, long[] batchMs,
-      long distinctWords, long heapMb, long rssMb, long storeMb) {}
+      long distinctWords, long heapMb, long liveHeapMb, long rssMb, long storeMb) {}
 
   public record Latency(String query, int n, double p50Ms, double p99Ms, double maxMs) {}
 
+  /**
+   * @param latencies the SQL while ingesting
+   * @param idleLatencies the same SQL on the same tables after the job stopped
+   */
   public record Result(Settings settings, List<Sample> samples, List<Latency> latencies,
-      double ackedPerSecond, double countedPerSecond) {}
+      List<Latency> idleLatencies, double ackedPerSecond, double countedPerSecond) {}
+
+  /** Rounds of the queries once the job stopped: enough for a p99 of the idle baseline. */
+  private static final int IDLE_ROUNDS = 100;
 
   private final Settings settings;
   private final PrintStream out;
@@ -133,7 +147,7 @@ public final class ServingBench {
         + "second, state store %s%n", settings.vocabulary().flagValue(), settings.rate(),
         settings.duration().toSeconds(), spark.conf().get(SparkSessions.STATE_PROVIDER));
     out.println("    s      acked    counted   backlog  wc-ms  win-ms  tw-ms   words  heapMB "
-        + " rssMB  storeMB");
+        + "liveMB  rssMB  storeMB");
     List<Sample> samples = new ArrayList<>();
     job.start();
     PostProducer producer = new PostProducer(new ProducerSettings(config.bootstrapServers),
@@ -164,9 +178,10 @@ public final class ServingBench {
           nextSample += settings.sampleEvery().toNanos();
           Sample s = sample(start, producer, counted, job, words, sql);
           samples.add(s);
-          out.printf(Locale.ROOT, "%5.0f %10d %10d %9d %6d %7d %6d %7d %7d %6d %8d%n",
+          out.printf(Locale.ROOT, "%5.0f %10d %10d %9d %6d %7d %6d %7d %7d %6d %6d %8d%n",
               s.seconds(), s.acked(), s.counted(), s.backlog(), s.batchMs()[0], s.batchMs()[1],
-              s.batchMs()[2], s.distinctWords(), s.heapMb(), s.rssMb(), s.storeMb());
+              s.batchMs()[2], s.distinctWords(), s.heapMb(), s.liveHeapMb(), s.rssMb(),
+              s.storeMb());
         }
         LockSupport.parkNanos(Math.max(0, tick + 1_000_000_000L - System.nanoTime()));
       }
@@ -177,15 +192,19 @@ public final class ServingBench {
       spark.streams().removeListener(counted);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    List<Latency> lat = new ArrayList<>();
-    for (Map.Entry<String, List<Double>> e : latencies.entrySet()) {
-      List<Double> ms = new ArrayList<>(e.getValue());
-      Collections.sort(ms);
-      lat.add(new Latency(e.getKey(), ms.size(), LatencyProbe.percentile(ms, 50),
-          LatencyProbe.percentile(ms, 99), LatencyProbe.percentile(ms, 100)));
+    // The same queries on the same tables with the job stopped: the baseline that tells the
+    // cost of the tables' size from the cost of sharing the cores with the ingest.
+    Map<String, List<Double>> idle = new LinkedHashMap<>();
+    for (int round = 0; round < IDLE_ROUNDS; round++) {
+      for (Map.Entry<String, String> q : queries.entrySet()) {
+        long t = System.nanoTime();
+        sql.sql(q.getValue());
+        idle.computeIfAbsent(q.getKey(), k -> new ArrayList<>())
+            .add((System.nanoTime() - t) / 1e6);
+      }
     }
     Sample last = samples.isEmpty() ? null : samples.get(samples.size() - 1);
-    Result r = new Result(settings, samples, lat,
+    Result r = new Result(settings, samples, percentiles(latencies), percentiles(idle),
         last == null ? 0 : last.acked() / last.seconds(),
         last == null ? 0 : last.counted() / last.seconds());
     print(r, seconds);
@@ -217,8 +236,16 @@ public final class ServingBench {
     long storeBytes = ((Number) sql.sql("SELECT pg_database_size(current_database())").rows()
         .get(0).get(0)).longValue();
     long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    long live = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      MemoryUsage afterGc = pool.getCollectionUsage();
+      if (pool.getType() == MemoryType.HEAP && afterGc != null
+          && pool.getName().contains("Old")) {
+        live += afterGc.getUsed();
+      }
+    }
     return new Sample((System.nanoTime() - start) / 1e9, acked, counted.posts.get(),
-        Math.max(0, acked - counted.posts.get()), batchMs, words, heap >> 20,
+        Math.max(0, acked - counted.posts.get()), batchMs, words, heap >> 20, live >> 20,
         MemoryMonitor.procStatusBytes("VmRSS:") >> 20, storeBytes >> 20);
   }
 
@@ -226,10 +253,28 @@ public final class ServingBench {
     out.printf(Locale.ROOT, "serving (%s): %,.0f posts/s acked, %,.0f posts/s counted over "
         + "%.0f s%n", settings.vocabulary().flagValue(), r.ackedPerSecond(),
         r.countedPerSecond(), seconds);
-    for (Latency l : r.latencies()) {
+    out.println("SQL while ingesting:");
+    print(r.latencies());
+    out.println("SQL on the same tables, job stopped (baseline):");
+    print(r.idleLatencies());
+  }
+
+  private void print(List<Latency> latencies) {
+    for (Latency l : latencies) {
       out.printf(Locale.ROOT, "  %-22s n=%4d  p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms%n",
           l.query(), l.n(), l.p50Ms(), l.p99Ms(), l.maxMs());
     }
+  }
+
+  private static List<Latency> percentiles(Map<String, List<Double>> samples) {
+    List<Latency> lat = new ArrayList<>();
+    for (Map.Entry<String, List<Double>> e : samples.entrySet()) {
+      List<Double> ms = new ArrayList<>(e.getValue());
+      Collections.sort(ms);
+      lat.add(new Latency(e.getKey(), ms.size(), LatencyProbe.percentile(ms, 50),
+          LatencyProbe.percentile(ms, 99), LatencyProbe.percentile(ms, 100)));
+    }
+    return lat;
   }
 
   /**
