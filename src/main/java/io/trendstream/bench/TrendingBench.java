@@ -151,7 +151,7 @@ public final class TrendingBench {
     try (Connection c = store.readers().getConnection();
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(table.equals(StoreTables.TRENDING_WORDS)
-            ? "SELECT reltuples::bigint FROM pg_class WHERE relname = '" + table + "'"
+            ? "SELECT n_live_tup FROM pg_stat_user_tables WHERE relname = '" + table + "'"
             : "SELECT count(*) FROM " + table)) {
       rs.next();
       long n = rs.getLong(1);

@@ -80,6 +80,11 @@ final class Trending {
     if (first == null || stageMin.isBefore(first)) {
       first = stageMin;
     }
+    try (Statement s = c.createStatement()) {
+      // The staging table is new each batch: without statistics the joins below were planned
+      // as scans of the big tables.
+      s.execute("ANALYZE " + STAGE);
+    }
     updateExisting(c);
     // Windows up to twice the lag before the newest are folded into the words' state: no row
     // created from now on has its baseline end before them.
@@ -167,10 +172,13 @@ final class Trending {
         + " LEFT JOIN LATERAL (SELECT sum(" + decay(epoch(p + " - c.window_start"))
         + " * c.count) AS sx, sum(" + decay(epoch(p + " - c.window_start"))
         + " * c.count::float8 * c.count) AS sxx"
-        + " FROM generate_series(?::timestamptz, " + p + ", " + seconds(slide) + ") AS g(ws)"
+        // The windows from probeFrom to the baseline's end, at most lag/slide of them, spelled
+        // out: a whole primary key per probe (a generate_series here was planned as a scan).
+        + " FROM (VALUES " + offsets() + ") AS k(i)"
+        + " CROSS JOIN LATERAL (SELECT " + p + " - k.i * " + seconds(slide) + " AS ws) g"
         + " JOIN " + WINDOWED + " c ON c.window_start = g.ws AND c.window_end = g.ws + "
         + seconds(t.window().toSeconds()) + " AND c.word = s.word AND c.count >= "
-        + t.minCount() + ") pr ON true"
+        + t.minCount() + " WHERE g.ws >= ?::timestamptz) pr ON true"
         + " WHERE s.count >= " + t.minCount() + " AND " + p + " <= ?"
         + " AND " + p + " >= ?::timestamptz + " + seconds((t.warmupWindows() - 1) * slide)
         + " AND NOT EXISTS (SELECT 1 FROM " + TRENDING + " x WHERE x.window_start ="
@@ -201,6 +209,15 @@ final class Trending {
       ps.setObject(1, q);
       ps.executeUpdate();
     }
+  }
+
+  /** Slides back from a baseline's end that a probe may reach: 0 to lag/slide - 1. */
+  private String offsets() {
+    StringBuilder b = new StringBuilder();
+    for (long i = 0; i < lag / slide; i++) {
+      b.append(i == 0 ? "" : ", ").append('(').append(i).append(')');
+    }
+    return b.toString();
   }
 
   /** A state column decayed from its window to {@code at}; 0 without state or past its TTL. */

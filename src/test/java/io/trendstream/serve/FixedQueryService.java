@@ -158,7 +158,8 @@ public final class FixedQueryService implements QueryService {
         row("ja", 800L), row("fr", 400L), row("de", 300L), row("und", 250L), row("it", 150L),
         row("ko", 100L), row("tr", 90L));
     return new FixedQueryService()
-        .table("AS history", result(List.of("word", "score", "count", "baseline", "history"), List.of(
+        .table("AS history", result(
+            List.of("word", "score", "count", "baseline", "history"), List.of(
             List.of("#kafka", 14.3, 1097L, 310.4, "107,136,173,219,279,354,449,570,724,920,1097"),
             List.of("#bigdata", 6.1, 240L, 61.0, "52,49,60,71,88,120,160,201,240"),
             List.of("latency", 3.4, 90L, 40.2, "41,38,44,40,39,52,70,90"))))
