@@ -4,6 +4,7 @@ import io.trendstream.broker.EmbeddedKafkaBroker;
 import io.trendstream.store.EmbeddedStore;
 import io.trendstream.store.LiveStore;
 import io.trendstream.store.StoreSettings;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.trendstream.pipeline.SparkSessions;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.pipeline.StreamingJob;
@@ -66,6 +67,9 @@ public final class Bench {
   private final PrintWriter log;
   private final Class<?> demoMain;
   private final long started = System.nanoTime();
+  /** Null: the benchmark's queries run without the job's metrics ({@code --metrics off}). */
+  private PrometheusRegistry metrics;
+  private BenchMetrics benchMetrics;
 
   /**
    * @param demoMain the command line's entry point, which the cold-start phase launches as
@@ -75,6 +79,15 @@ public final class Bench {
     this.settings = settings;
     this.log = log;
     this.demoMain = demoMain;
+  }
+
+  /**
+   * Runs every Spark query of the benchmark with the job's per-batch metrics and group-offset
+   * commits, scraped every second ({@link BenchMetrics}), so on and off can be compared.
+   */
+  public Bench withMetrics(PrometheusRegistry registry) {
+    this.metrics = registry;
+    return this;
   }
 
   public BenchReport run() throws Exception {
@@ -95,6 +108,11 @@ public final class Bench {
       broker.start();
       SparkSession spark = SparkSessions.create(settings.master(), sparkConf);
       report.phaseMemory.put("start-up", memory.resetPhase());
+      report.metrics = metrics != null;
+      step("the job's metrics: %s", metrics != null ? "on" : "off");
+      benchMetrics = metrics == null
+          ? null
+          : new BenchMetrics(spark, metrics, broker.bootstrapServers());
 
       String topic = "bench-" + System.currentTimeMillis();
       broker.createTopic(topic, settings.partitions(), (short) 1);
@@ -138,6 +156,10 @@ public final class Bench {
       report.peakHeapBytes = memory.peakHeapBytes();
       report.peakRssBytes = memory.peakRssBytes();
     } finally {
+      if (benchMetrics != null) {
+        benchMetrics.close();
+        benchMetrics = null;
+      }
       if (settings.workDir() == null) {
         KafkaStreamsWordCount.deleteQuietly(work);
       }

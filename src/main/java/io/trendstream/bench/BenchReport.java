@@ -38,6 +38,8 @@ public final class BenchReport {
   public int cores = Runtime.getRuntime().availableProcessors();
   public String loadBefore = "";
   public String loadAfter = "";
+  /** Whether the Spark queries ran with the job's metrics ({@code --metrics on}). */
+  public boolean metrics;
 
   public long preloadBytes;
   public double preloadSeconds;
@@ -121,6 +123,7 @@ public final class BenchReport {
     if (!sparkConf.isEmpty()) {
       b.append("spark settings: ").append(sparkConf).append('\n');
     }
+    b.append("the job's metrics: ").append(metrics ? "on" : "off").append('\n');
     b.append(String.format(Locale.ROOT,
         "preload (PostProducer defaults): %,.0f posts/s, %.1f MB/s%n%n",
         preloadPostsPerSecond(), preloadMbPerSecond()));
@@ -279,6 +282,7 @@ public final class BenchReport {
     root.put("count_checks", countChecks);
     root.put("load_before", loadBefore);
     root.put("load_after", loadAfter);
+    root.put("metrics", metrics);
     root.put("cores", cores);
     return root;
   }

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntSupplier;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -35,6 +36,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -52,6 +54,12 @@ import org.slf4j.LoggerFactory;
  * clients write. Kafka's server classes are internal APIs, so this is the only class that touches
  * them.
  *
+ * <p>Optionally ({@link #withQuorum}) one node of a multi-node cluster: combined
+ * broker/controller nodes, each in its own process with its own data dir, that name the same
+ * static controller quorum ({@code 1@127.0.0.1:19093,2@127.0.0.1:19094,...}); topics then get
+ * replication factor {@code min(3, nodes)} and {@code min.insync.replicas} {@code min(2, nodes)}
+ * by default.
+ *
  * <p>Optionally ({@link #withSaslPlain}) a second listener that only lets in one user by
  * SASL/PLAIN, the way a secured cluster does, for testing the clients' security settings; the
  * PLAINTEXT listener stays, for the broker's own health check and for tests' fixtures.
@@ -63,7 +71,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
   private static final String HOST = "127.0.0.1";
-  private static final int NODE_ID = 1;
+  private static final int SINGLE_NODE_ID = 1;
   private static final String CONTROLLER_LISTENER = "CONTROLLER";
   private static final String SASL_LISTENER = "SASL_PLAINTEXT";
   private static final String PLAIN_LOGIN_MODULE =
@@ -79,6 +87,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final Path dataDir;
   private final int requestedPort;
   private final IntSupplier freePorts;
+  private int nodeId = SINGLE_NODE_ID;
+  /** The static controller quorum; null: a single node that is its own quorum. */
+  private Quorum quorum;
   private int port;
   private KafkaRaftServer server;
   /** The one user the SASL listener lets in; null: no SASL listener. */
@@ -118,6 +129,45 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     this.saslUser = jaasValue("user", user);
     this.saslPassword = jaasValue("password", password);
     return this;
+  }
+
+  /**
+   * Makes this broker node {@code nodeId} of a multi-node cluster whose controllers are
+   * {@code voters} ({@code ID@HOST:PORT,...}, Kafka's {@code controller.quorum.voters}); the
+   * node's controller listens on its own entry's port. Every node of one cluster must get the
+   * same voters: the cluster id is derived from them, so nodes formatted apart still agree.
+   * Call before {@link #start()}; the client port must then be fixed (not 0), since the other
+   * nodes' clients learn it from the metadata.
+   *
+   * @throws IllegalArgumentException for malformed voters or a node id not among them
+   */
+  public synchronized EmbeddedKafkaBroker withQuorum(int nodeId, String voters) {
+    if (server != null) {
+      throw new IllegalStateException("withQuorum must be called before start()");
+    }
+    Quorum q = Quorum.parse(voters);
+    q.controllerPort(nodeId);
+    if (requestedPort == 0) {
+      throw new IllegalArgumentException("a node of a multi-node cluster needs a fixed port");
+    }
+    this.nodeId = nodeId;
+    this.quorum = q;
+    return this;
+  }
+
+  /** Nodes in the controller quorum: 1 for a single node. */
+  public int nodes() {
+    return quorum == null ? 1 : quorum.size();
+  }
+
+  /** Replication factor of the topics this broker creates by default: up to 3 copies. */
+  public short defaultReplication() {
+    return (short) Math.min(3, nodes());
+  }
+
+  /** {@code min.insync.replicas} of those topics: 2 once there are 2 nodes. */
+  public int defaultMinInsync() {
+    return Math.min(2, nodes());
   }
 
   /** {@code 127.0.0.1:PORT} of the SASL listener; valid after {@link #start()}. */
@@ -167,7 +217,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
     for (int attempt = 1; server == null; attempt++) {
       port = requestedPort == 0 ? freePorts.getAsInt() : requirePortFree(requestedPort);
-      int controllerPort = freePorts.getAsInt();
+      int controllerPort = quorum == null ? freePorts.getAsInt() : quorum.controllerPort(nodeId);
       saslPort = saslUser != null ? freePorts.getAsInt() : 0;
       KafkaConfig config = new KafkaConfig(brokerProperties(port, controllerPort), false);
       formatIfNeeded(config);
@@ -185,7 +235,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         shutdownQuietly(s);
         // The ports picked here were free when picked, but another process may bind one before
         // the broker does (the controller's port is always picked here): pick again.
-        if (attempt >= START_ATTEMPTS || !portTaken(port, controllerPort, saslPort)) {
+        if (attempt >= START_ATTEMPTS || quorum != null
+            || !portTaken(port, controllerPort, saslPort)) {
           throw new IllegalStateException("Kafka broker failed to start: " + e.getMessage(), e);
         }
         LOG.debug("Kafka broker could not bind its ports (attempt {}): {}", attempt, e.toString());
@@ -266,8 +317,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private Properties brokerProperties(int clientPort, int controllerPort) {
     Properties p = new Properties();
     p.put("process.roles", "broker,controller");
-    p.put("node.id", Integer.toString(NODE_ID));
-    p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
+    p.put("node.id", Integer.toString(nodeId));
+    p.put("controller.quorum.voters",
+        quorum == null ? nodeId + "@" + HOST + ":" + controllerPort : quorum.voters());
     String sasl = saslUser == null ? "" : "," + SASL_LISTENER + "://" + HOST + ":" + saslPort;
     p.put("listeners",
         "PLAINTEXT://" + HOST + ":" + clientPort + "," + CONTROLLER_LISTENER + "://" + HOST + ":"
@@ -285,12 +337,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
           + saslUser + "=\"" + saslPassword + "\";");
     }
     p.put("log.dirs", dataDir.toString());
-    // One node: internal topics cannot have more replicas than brokers.
-    p.put("offsets.topic.replication.factor", "1");
-    p.put("transaction.state.log.replication.factor", "1");
-    p.put("transaction.state.log.min.isr", "1");
-    p.put("share.coordinator.state.topic.replication.factor", "1");
-    p.put("share.coordinator.state.topic.min.isr", "1");
+    // Internal topics cannot have more replicas than brokers: one node gets 1; a cluster gets
+    // what its own topics get, so losing one node loses no committed offset.
+    String replication = Short.toString(defaultReplication());
+    String minIsr = Integer.toString(defaultMinInsync());
+    p.put("offsets.topic.replication.factor", replication);
+    p.put("transaction.state.log.replication.factor", replication);
+    p.put("transaction.state.log.min.isr", minIsr);
+    p.put("share.coordinator.state.topic.replication.factor", replication);
+    p.put("share.coordinator.state.topic.min.isr", minIsr);
+    // Topics created without a replication factor (the sinks') get the cluster's; an acks=all
+    // write then needs two copies, so one node's loss loses no acked record.
+    p.put("default.replication.factor", replication);
+    p.put("min.insync.replicas", minIsr);
     // Few partitions: 50 offsets partitions cost seconds of start-up on a 2-core machine.
     p.put("offsets.topic.num.partitions", "1");
     p.put("transaction.state.log.num.partitions", "1");
@@ -313,8 +372,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     try (PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8)) {
       new Formatter()
           .setPrintStream(ps)
-          .setNodeId(NODE_ID)
-          .setClusterId(Uuid.randomUuid().toString())
+          .setNodeId(nodeId)
+          .setClusterId(quorum == null ? Uuid.randomUuid().toString() : quorum.clusterId())
           .setControllerListenerName(CONTROLLER_LISTENER)
           .setMetadataLogDirectory(config.metadataLogDir())
           .addDirectory(dataDir.toString())
@@ -329,7 +388,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private void healthCheck() {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     try (Admin admin = admin()) {
-      createTopic(admin, HEALTH_TOPIC, 1, (short) 1, Map.of());
+      // On a cluster one copy per node, of which one suffices: any node that is up can check.
+      createTopic(admin, HEALTH_TOPIC, 1, defaultReplication(),
+          quorum == null ? Map.of() : Map.of("min.insync.replicas", "1"));
     }
     String marker = "health-" + UUID.randomUUID();
     Properties pp = clientProperties();
@@ -368,13 +429,24 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static void createTopic(
       Admin admin, String name, int partitions, short replication, Map<String, String> configs) {
     NewTopic topic = new NewTopic(name, partitions, replication).configs(configs);
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     try {
-      try {
-        admin.createTopics(List.of(topic)).all()
-            .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          throw e;
+      while (true) {
+        try {
+          admin.createTopics(List.of(topic)).all()
+              .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+          break;
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof TopicExistsException) {
+            break;
+          }
+          // The nodes of a cluster start together: until enough have registered, a topic
+          // with one copy per node cannot be placed yet.
+          if (!(e.getCause() instanceof InvalidReplicationFactorException)
+              || System.nanoTime() > deadline) {
+            throw e;
+          }
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
         }
       }
       TopicReadiness.await(admin, name, ADMIN_TIMEOUT);

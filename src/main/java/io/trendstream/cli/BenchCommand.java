@@ -1,5 +1,6 @@
 package io.trendstream.cli;
 
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.trendstream.bench.Bench;
 import io.trendstream.bench.BenchReport;
 import io.trendstream.bench.BenchSettings;
@@ -112,14 +113,25 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON.")
   Path json;
 
+  @Option(names = "--metrics", paramLabel = "on|off", defaultValue = "on",
+      description = "Run the Spark queries with the job's per-batch metrics and consumer-group "
+          + "commits, scraped every second, as the job runs (default: ${DEFAULT-VALUE}); "
+          + "compare on and off to see what metrics cost.")
+  String metrics;
+
   @Override
   public Integer call() throws Exception {
     BenchSettings s = settings();
+    metricsOn();  // a bad value fails before the benchmark starts
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     BenchReport report;
     try {
-      report = new Bench(s, err, Main.class).run();
+      Bench bench = new Bench(s, err, Main.class);
+      if (metricsOn()) {
+        bench.withMetrics(new PrometheusRegistry());
+      }
+      report = bench.run();
     } catch (Bench.CountMismatch e) {
       throw new UserError("benchmark failed: " + e.getMessage(), e);
     }
@@ -132,6 +144,14 @@ public final class BenchCommand implements Callable<Integer> {
       err.flush();
     }
     return 0;
+  }
+
+  private boolean metricsOn() {
+    return switch (metrics.toLowerCase(java.util.Locale.ROOT)) {
+      case "on" -> true;
+      case "off" -> false;
+      default -> throw bad("--metrics takes on or off, not " + metrics);
+    };
   }
 
   BenchSettings settings() {

@@ -6,6 +6,7 @@ import io.trendstream.post.Post;
 import io.trendstream.produce.PostProducer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -15,15 +16,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code trendstream broker}: a single-node Kafka broker in this process until Ctrl-C. Input:
- * a port and a data directory (the broker's log lives in DATA_DIR/kafka and survives restarts).
- * Output: a broker at {@code 127.0.0.1:PORT} with the {@code tweets} topic created, and the line
- * {@code Kafka broker ready at 127.0.0.1:PORT} once it has served a real round trip.
+ * {@code trendstream broker}: a Kafka broker in this process until Ctrl-C. Input: a port and a
+ * data directory (the broker's log lives in DATA_DIR/kafka and survives restarts); with
+ * {@code --node-id} and {@code --controller-quorum} one combined broker/controller node of a
+ * multi-node cluster, each node its own process and data dir. Output: a broker at
+ * {@code 127.0.0.1:PORT} with the {@code tweets} topic created (on a cluster with 3 copies and
+ * {@code min.insync.replicas=2}), and the line {@code Kafka broker ready at 127.0.0.1:PORT}
+ * once it has served a real round trip.
  */
 @Command(
     name = "broker",
     mixinStandardHelpOptions = true,
-    description = "Run a single-node Kafka broker (KRaft) in this process until Ctrl-C.")
+    description = "Run a Kafka broker (KRaft) in this process until Ctrl-C: a single node, or "
+        + "one node of a cluster (--node-id, --controller-quorum).")
 public final class BrokerCommand implements Callable<Integer> {
   /** Sub-directory of --data-dir for Kafka's log, next to other components' state. */
   public static final String KAFKA_SUBDIR = "kafka";
@@ -40,6 +45,21 @@ public final class BrokerCommand implements Callable<Integer> {
 
   private final CountDownLatch stopped = new CountDownLatch(1);
 
+  @Option(names = "--node-id", paramLabel = "N",
+      description = "This node's id in --controller-quorum (a multi-node cluster).")
+  Integer nodeId;
+
+  @Option(names = "--controller-quorum", paramLabel = "ID@HOST:PORT,...",
+      description = "The cluster's controllers, e.g. 1@127.0.0.1:19093,2@127.0.0.1:19094,"
+          + "3@127.0.0.1:19095; this node's controller listens on its own entry's port. Every "
+          + "node gets the same list.")
+  String controllerQuorum;
+
+  @Option(names = "--partitions", paramLabel = "N", defaultValue = "" + TWEETS_PARTITIONS,
+      description = "Partitions of the topic '" + Post.TOPIC + "' when this broker creates it "
+          + "(default: ${DEFAULT-VALUE}).")
+  int partitions;
+
   @Option(names = "--port", defaultValue = "9092", paramLabel = "PORT",
       description = "Client port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   void setPort(int value) {
@@ -55,9 +75,26 @@ public final class BrokerCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Path kafkaDir = dataDir.resolve(KAFKA_SUBDIR);
     EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(kafkaDir, port);
+    if ((nodeId == null) != (controllerQuorum == null)) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--node-id and --controller-quorum go together");
+    }
+    if (partitions < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--partitions must be at least 1, not " + partitions);
+    }
+    if (nodeId != null) {
+      try {
+        broker.withQuorum(nodeId, controllerQuorum);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+    }
     try {
       broker.start();
-      broker.createTopic(Post.TOPIC, TWEETS_PARTITIONS, (short) 1);
+      broker.createTopic(Post.TOPIC, partitions, broker.defaultReplication(),
+          broker.nodes() == 1 ? Map.of()
+              : Map.of("min.insync.replicas", Integer.toString(broker.defaultMinInsync())));
     } catch (IllegalStateException e) {
       broker.stop();
       throw new UserError(e.getMessage(), e);
@@ -68,8 +105,9 @@ public final class BrokerCommand implements Callable<Integer> {
     }, "trendstream-broker-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     out.println("Kafka broker ready at " + broker.bootstrapServers());
-    out.println("topic '" + Post.TOPIC + "', data in " + kafkaDir
-        + "; Ctrl-C stops it");
+    out.println("topic '" + Post.TOPIC + "' (" + broker.defaultReplication() + " copies), "
+        + (nodeId == null ? "" : "node " + nodeId + " of " + broker.nodes() + ", ")
+        + "data in " + kafkaDir + "; Ctrl-C stops it");
     out.flush();
     try {
       stopped.await();

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         DemoCommand.class,
         SqlCommand.class,
         BenchCommand.class,
+        ClusterCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -2,6 +2,8 @@ package io.trendstream.cli;
 
 import io.trendstream.common.DaemonThreads;
 import io.trendstream.common.UserError;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.trendstream.pipeline.JobMetrics;
 import io.trendstream.pipeline.JobStatus;
 import io.trendstream.pipeline.ProgressPrinter;
 import io.trendstream.pipeline.QueryFailures;
@@ -25,8 +27,8 @@ import org.apache.spark.sql.streaming.StreamingQueryListener;
 
 /**
  * Starts what {@code stream} and {@code demo} share: the SparkSession, the serving store, the
- * streaming job into the store's live tables, the per-batch status line and the HTTP query API,
- * each registered with the lifecycle so they stop in reverse order.
+ * streaming job into the store's live tables, the per-batch status line, the job's metrics and
+ * the HTTP query API (which serves them at {@code /metrics}), each registered with the lifecycle so they stop in reverse order.
  */
 final class PipelineRunner {
   private PipelineRunner() {}
@@ -134,8 +136,12 @@ final class PipelineRunner {
     Store store = join(storeStarting);
     spark.streams().addListener(new ProgressPrinter(
         out, config.queryNamePrefix + StreamingJob.WORD_COUNTS, store.live()));
+    // One registry per pipeline, not the client's global one: tests run several in one JVM.
+    PrometheusRegistry metrics = new PrometheusRegistry();
+    JobMetrics jobMetrics = new JobMetrics(metrics, config.queryNamePrefix).watch(store.live());
     StreamingJob job = life.add("streaming queries",
-        new StreamingJob(spark, config, StreamingJob.kafka(config), new StoreSink(store.live())));
+        new StreamingJob(spark, config, StreamingJob.kafka(config), new StoreSink(store.live()))
+            .withMetrics(jobMetrics));
     // A failed query stops the whole process (exit 1), as a spark-submit job would: serving
     // tables that silently stopped updating would be worse.
     spark.streams().addListener(new StreamingQueryListener() {
@@ -169,7 +175,8 @@ final class PipelineRunner {
     JobStatus status = new JobStatus(job);
     StoreQueryService service = new StoreQueryService(store.live().readers(),
         opts.sqlMaxRows, Duration.ofSeconds(opts.sqlTimeoutSeconds), status::queries);
-    HttpServer http = new HttpServer(service, opts.httpHost, opts.httpPort, opts.httpToken);
+    HttpServer http =
+        new HttpServer(service, opts.httpHost, opts.httpPort, opts.httpToken, metrics);
     try {
       http.start();
     } catch (RuntimeException e) {

@@ -1,9 +1,14 @@
 package io.trendstream.cli;
 
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.trendstream.common.Messages;
 import io.trendstream.common.UserError;
 import io.trendstream.produce.PostProducer;
+import io.trendstream.produce.ProducerMetrics;
 import io.trendstream.produce.ProducerSettings;
 import io.trendstream.source.PostSource;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -12,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -22,7 +29,8 @@ import picocli.CommandLine.Spec;
  * summary on stdout at the end. Ctrl-C flushes the posts in flight, then closes the source, which
  * prints the flag that resumes the run ({@code --since-id N} / {@code --cursor N}). Exit 1 with
  * one line when the broker is unreachable, the topic or file is missing, the live API refuses
- * the token, or posts failed to send.
+ * the token, or posts failed to send. With {@code --metrics-port} it serves its Prometheus
+ * metrics ({@link ProducerMetrics}) while it runs.
  */
 @Command(
     name = "produce",
@@ -35,6 +43,15 @@ public final class ProduceCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   @Mixin ProduceOptions produce;
+
+  @Option(names = "--metrics-port", paramLabel = "N",
+      description = "Serve the producer's Prometheus metrics at http://HOST:N/metrics "
+          + "(default: none; 0 = any free port).")
+  Integer metricsPort;
+
+  @Option(names = "--metrics-host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+      description = "Address --metrics-port binds (default: ${DEFAULT-VALUE}, this machine only).")
+  String metricsHost;
 
   private volatile PostProducer running;
   /** Counted down once the summary is printed (or the run failed): Ctrl-C waits for it. */
@@ -62,6 +79,7 @@ public final class ProduceCommand implements Callable<Integer> {
           }
         });
     running = producer;
+    HTTPServer metrics = serveMetrics(producer, err);
     Thread hook = new Thread(this::shutdown, "trendstream-produce-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     PostProducer.Status done;
@@ -73,6 +91,9 @@ public final class ProduceCommand implements Callable<Integer> {
       } catch (IllegalStateException shuttingDown) {
         // The JVM is exiting; the hook is doing the stopping.
       }
+      if (metrics != null) {
+        metrics.close();
+      }
     }
     out.println(done.line() + " to " + produce.topic() + " at " + produce.bootstrapServer());
     out.flush();
@@ -81,6 +102,28 @@ public final class ProduceCommand implements Callable<Integer> {
           + (done.lastError() != null ? " (last error: " + done.lastError() + ")" : ""));
     }
     return 0;
+  }
+
+  /** The producer's /metrics on --metrics-port, or null without it. */
+  private HTTPServer serveMetrics(PostProducer producer, PrintWriter err) {
+    if (metricsPort == null) {
+      return null;
+    }
+    if (metricsPort < 0 || metricsPort > 65535) {
+      throw new ParameterException(spec.commandLine(),
+          "--metrics-port must be between 0 and 65535, not " + metricsPort);
+    }
+    PrometheusRegistry registry = new PrometheusRegistry();
+    ProducerMetrics.register(registry, producer);
+    try {
+      HTTPServer server = HTTPServer.builder().hostname(metricsHost).port(metricsPort)
+          .registry(registry).buildAndStart();
+      say(err, "metrics on http://" + metricsHost + ":" + server.getPort() + "/metrics");
+      return server;
+    } catch (IOException | RuntimeException e) {
+      throw new UserError("cannot serve metrics on " + metricsHost + ":" + metricsPort + " ("
+          + Messages.rootMessage(e) + "); pass --metrics-port with a free port", e);
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.trendstream.cli;
 
 import io.trendstream.common.UserError;
+import io.trendstream.pipeline.ClusterPreCheck;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.produce.KafkaPreCheck;
 import java.io.PrintStream;
@@ -25,6 +26,9 @@ public final class StreamCommand implements Callable<Integer> {
     StreamConfig config =
         stream.toConfig(kafka.bootstrapServer(), kafka.topic(), kafka.kafkaProperties());
     PrintStream out = System.out;
+    String master = stream.master != null ? stream.master
+        : stream.sparkConf.getOrDefault("spark.master", System.getProperty("spark.master"));
+    ClusterPreCheck.check(master, config.checkpointDir(""));
     if (!KafkaPreCheck.topicExists(config.bootstrapServers, config.topic,
         config.kafkaProperties)) {
       out.println("topic '" + config.topic + "' does not exist yet at " + config.bootstrapServers

@@ -50,6 +50,11 @@ public final class StreamOptions {
       description = "Require 'Authorization: Bearer TOKEN' on every HTTP request.")
   public String httpToken;
 
+  @Option(names = "--no-group-offsets", negatable = false,
+      description = "Do not commit each batch's offsets to the consumer group "
+          + "trendstream-<query> (they let Kafka's tools show the job's lag; monitoring only).")
+  public boolean noGroupOffsets;
+
   @Option(names = "--tokenizer", paramLabel = "words|whitespace", defaultValue = "words",
       description = "words: lowercased words, hashtags, mentions, CJK segmented; "
           + "whitespace: split on single spaces like the original demo (default: ${DEFAULT-VALUE}).")
@@ -142,6 +147,12 @@ public final class StreamOptions {
       description = "Larger Kafka values are dead letters, not parsed (default: ${DEFAULT-VALUE}).")
   public int maxPostBytes;
 
+  @Option(names = "--max-offsets-per-trigger", paramLabel = "N",
+      description = "At most N Kafka records per micro-batch and query (Spark's "
+          + "maxOffsetsPerTrigger): a job that was down catches up in bounded batches "
+          + "(default: no limit).")
+  public Long maxOffsetsPerTrigger;
+
   /** Validates the values picocli cannot and builds the job's config. */
   public StreamConfig toConfig(String bootstrapServers, String topic,
       Map<String, String> kafkaProperties) {
@@ -151,6 +162,7 @@ public final class StreamOptions {
     c.kafkaProperties.putAll(kafkaProperties);
     c.dataDir = dataDir;
     c.checkpointRoot = checkpointLocation;
+    c.groupOffsets = !noGroupOffsets;
     try {
       c.tokenizer = Tokenizer.of(tokenizer);
       c.eventTime = EventTime.of(eventTime);
@@ -187,6 +199,13 @@ public final class StreamOptions {
           "--max-post-bytes must be at least 1, not " + maxPostBytes);
     }
     c.maxValueBytes = maxPostBytes;
+    if (maxOffsetsPerTrigger != null) {
+      if (maxOffsetsPerTrigger < 1) {
+        throw new ParameterException(spec.commandLine(),
+            "--max-offsets-per-trigger must be at least 1, not " + maxOffsetsPerTrigger);
+      }
+      c.sourceOptions.put("maxOffsetsPerTrigger", Long.toString(maxOffsetsPerTrigger));
+    }
     if (deadLetterTopic.isBlank()) {
       throw new ParameterException(spec.commandLine(), "--dead-letter-topic must not be empty");
     }

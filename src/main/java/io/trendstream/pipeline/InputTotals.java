@@ -4,17 +4,28 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
 
 /**
  * Adds up each query run's malformed input records from the {@value TrendQueries#INPUT_METRICS}
- * metrics of its progress events. Input: Spark's progress events. Output: a total per query
- * run since it started in this process (the dead-letter topic is the durable record).
+ * metrics of its progress events, and hands each event on to the job's per-batch observers.
+ * Input: Spark's progress events. Output: a total per query run since it started in this
+ * process (the dead-letter topic is the durable record).
  */
 final class InputTotals extends StreamingQueryListener {
   private final Map<UUID, LongAdder> malformed = new ConcurrentHashMap<>();
+  private final Consumer<StreamingQueryProgress> onBatch;
+
+  /**
+   * @param onBatch also told of every progress event (the job's metrics and group offsets), on
+   *     Spark's listener bus: it must be quick and must not throw
+   */
+  InputTotals(Consumer<StreamingQueryProgress> onBatch) {
+    this.onBatch = onBatch;
+  }
 
   /** Malformed records in the batches of this run so far; -1 when it reported none yet. */
   long malformed(UUID runId) {
@@ -34,6 +45,7 @@ final class InputTotals extends StreamingQueryListener {
     if (n >= 0) {
       malformed.computeIfAbsent(event.progress().runId(), id -> new LongAdder()).add(n);
     }
+    onBatch.accept(event.progress());
   }
 
   @Override

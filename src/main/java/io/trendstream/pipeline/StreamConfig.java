@@ -56,6 +56,12 @@ public final class StreamConfig {
   public Duration sideTrigger = DEFAULT_SIDE_TRIGGER;
 
   /**
+   * Commit each batch's end offsets to the consumer group {@code trendstream-<query name>}, so
+   * Kafka's own tools show the job's lag (monitoring only; {@code --no-group-offsets}).
+   */
+  public boolean groupOffsets = true;
+
+  /**
    * Where checkpoints go: any Hadoop file system URI (e.g. {@code hdfs://nn/trendstream}), as a
    * cluster needs a location every node sees; null means {@code DATA_DIR/checkpoints}.
    */

@@ -1,10 +1,13 @@
 package io.trendstream.pipeline;
 
 import io.trendstream.store.StoreTables;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
@@ -15,6 +18,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.DataStreamWriter;
 import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.apache.spark.sql.streaming.Trigger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +36,10 @@ import org.slf4j.LoggerFactory;
  *
  * Then, each as its own queries with their own checkpoints: every durable sink of
  * {@link StreamConfig#sinks} (the CLI's list starts with the dead letters).
+ *
+ * <p>After each batch: its metrics ({@link #withMetrics}) and, with
+ * {@link StreamConfig#groupOffsets}, its end offsets to the query's consumer group
+ * ({@link GroupOffsets}).
  */
 public final class StreamingJob implements AutoCloseable {
   // The live tables' names, owned by the store; each query is named after its table.
@@ -62,8 +70,13 @@ public final class StreamingJob implements AutoCloseable {
   private final StreamConfig config;
   private final Function<SparkSession, Dataset<Row>> source;
   private final ResultSink sink;
-  private final List<StreamingQuery> queries = new ArrayList<>();
-  private final InputTotals totals = new InputTotals();
+  /** Copy-on-write: read by scrapes and the HTTP API while start() and close() hold the lock. */
+  private final List<StreamingQuery> queries = new CopyOnWriteArrayList<>();
+  /** This job's queries: the session's listener bus also carries other jobs' (tests). */
+  private final Set<UUID> ids = ConcurrentHashMap.newKeySet();
+  private final InputTotals totals = new InputTotals(this::batchDone);
+  private volatile JobMetrics metrics;
+  private volatile GroupOffsets groupOffsets;
 
   public StreamingJob(
       SparkSession spark,
@@ -74,6 +87,15 @@ public final class StreamingJob implements AutoCloseable {
     this.config = config;
     this.source = source;
     this.sink = sink;
+  }
+
+  /**
+   * Records every batch of this job's queries in {@code metrics} (call before {@link #start});
+   * without it the job keeps no metrics.
+   */
+  public StreamingJob withMetrics(JobMetrics metrics) {
+    this.metrics = metrics.watch(this::queries);
+    return this;
   }
 
   /** The production source: the posts topic, from the earliest offset on a fresh checkpoint. */
@@ -104,6 +126,9 @@ public final class StreamingJob implements AutoCloseable {
    *     destination cannot be reached; queries started so far keep running until close()
    */
   public synchronized void start() throws TimeoutException {
+    if (config.groupOffsets) {
+      groupOffsets = new GroupOffsets(config.bootstrapServers, config.kafkaProperties);
+    }
     // Before any query starts, so no batch's malformed count is missed.
     spark.streams().addListener(totals);
     Dataset<Row> records = source.apply(spark);
@@ -127,6 +152,7 @@ public final class StreamingJob implements AutoCloseable {
   private void start(DurableSink sink, SinkContext context) throws TimeoutException {
     List<StreamingQuery> started = inPool(SIDE_POOL, () -> sink.start(context));
     queries.addAll(started);
+    started.forEach(q -> ids.add(q.id()));
     LOG.info("started {}: {}", sink.describe(),
         started.stream().map(StreamingQuery::name).toList());
   }
@@ -160,8 +186,25 @@ public final class StreamingJob implements AutoCloseable {
       // The counts run back to back (Spark's default), not on the side trigger.
       writer.trigger(Trigger.ProcessingTime(0));
     }
-    queries.add(inPool(count ? COUNTS_POOL : SIDE_POOL,
-        () -> sink.start(table, result, writer)));
+    StreamingQuery q = inPool(count ? COUNTS_POOL : SIDE_POOL,
+        () -> sink.start(table, result, writer));
+    queries.add(q);
+    ids.add(q.id());
+  }
+
+  /** After each completed batch of any query on the session: this job's go to its observers. */
+  private void batchDone(StreamingQueryProgress p) {
+    if (!ids.contains(p.id())) {
+      return;
+    }
+    JobMetrics m = metrics;
+    if (m != null) {
+      m.record(p);
+    }
+    GroupOffsets g = groupOffsets;
+    if (g != null) {
+      g.commit(p);
+    }
   }
 
   private interface Starter<T> {
@@ -180,7 +223,7 @@ public final class StreamingJob implements AutoCloseable {
     }
   }
 
-  public synchronized List<StreamingQuery> queries() {
+  public List<StreamingQuery> queries() {
     return List.copyOf(queries);
   }
 
@@ -221,6 +264,10 @@ public final class StreamingJob implements AutoCloseable {
     }
     for (DurableSink sink : config.sinks) {
       sink.close();
+    }
+    if (groupOffsets != null) {
+      groupOffsets.close();  // after the queries, so their last batches are committed too
+      groupOffsets = null;
     }
   }
 

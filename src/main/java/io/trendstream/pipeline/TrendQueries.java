@@ -12,7 +12,9 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.window;
 
 import io.trendstream.post.PostSchema;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -57,6 +59,9 @@ public final class TrendQueries {
   public static final String MISSING_TEXT = "missing_text";
   /** {@code created_at} missing or unparseable, with {@link EventTime#CREATED_AT}. */
   public static final String BAD_CREATED_AT = "bad_created_at";
+  /** Every {@value #REASON}; each is also a count of {@value #INPUT_METRICS}, for /metrics. */
+  public static final List<String> REASONS = List.of(
+      OVERSIZED, INVALID_UTF8, NOT_JSON, WRONG_TYPE, MISSING_TEXT, BAD_CREATED_AT);
   /** Name of the observed metrics each query over posts or malformed records reports. */
   public static final String INPUT_METRICS = "input";
   /** Records read in the batch. */
@@ -170,7 +175,17 @@ public final class TrendQueries {
         // A record without a Kafka timestamp has no time to be windowed by either.
         .withColumn(REASON, coalesce(col(POST + "." + REASON),
             when(col(EVENT_TIME).isNull(), lit(BAD_CREATED_AT))))
-        .observe(INPUT_METRICS, count(lit(1)).as(RECORDS), count(col(REASON)).as(MALFORMED));
+        .observe(INPUT_METRICS, count(lit(1)).as(RECORDS), inputCounts());
+  }
+
+  /** The malformed records, then those of each reason: one aggregate of the same batch scan. */
+  private static Column[] inputCounts() {
+    List<Column> counts = new ArrayList<>();
+    counts.add(count(col(REASON)).as(MALFORMED));
+    for (String reason : REASONS) {
+      counts.add(count(when(col(REASON).equalTo(reason), lit(1))).as(reason));
+    }
+    return counts.toArray(Column[]::new);
   }
 
   /**

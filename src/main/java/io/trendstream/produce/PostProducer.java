@@ -119,6 +119,11 @@ public final class PostProducer implements AutoCloseable {
   private final AtomicLong acked = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicReference<String> lastError = new AtomicReference<>();
+  /** Time the producing thread waited for its turn under {@code --rate}. */
+  private final AtomicLong pacedNanos = new AtomicLong();
+  /** The Kafka producer while it runs, for its own metrics (retries). */
+  private volatile KafkaProducer<String, String> kafka;
+  private volatile long lastRetries;
   private final CountDownLatch done = new CountDownLatch(1);
   private volatile boolean stopRequested;
   /** Guards {@link #waiting} and {@link #wokenByStop}. */
@@ -251,6 +256,7 @@ public final class PostProducer implements AutoCloseable {
     } catch (KafkaException e) {
       throw new UserError("cannot create Kafka producer: " + rootMessage(e), e);
     }
+    kafka = producer;
     startNanos = System.nanoTime();
     lastStatusNanos = startNanos;
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
@@ -277,6 +283,8 @@ public final class PostProducer implements AutoCloseable {
       } catch (KafkaException e) {
         lastError.set(rootMessage(e));
       }
+      lastRetries = retries();
+      kafka = null;
       producer.close(Duration.ofSeconds(30));
       if (interrupted) {
         Thread.currentThread().interrupt();
@@ -358,13 +366,49 @@ public final class PostProducer implements AutoCloseable {
   /** @return false when stop() was called while waiting */
   private boolean awaitTurn(Pacer pacer) {
     long wait;
+    long start = 0;
     while ((wait = pacer.acquire(System.nanoTime())) > 0) {
       if (stopRequested) {
         return false;
       }
+      if (start == 0) {
+        start = System.nanoTime();
+      }
       LockSupport.parkNanos(Math.min(wait, MAX_PARK_NANOS));
     }
+    if (start != 0) {
+      pacedNanos.addAndGet(System.nanoTime() - start);
+    }
     return true;
+  }
+
+  /** Seconds the producer waited for its turn under the rate limit so far. */
+  public double pacedSeconds() {
+    return pacedNanos.get() / 1e9;
+  }
+
+  /**
+   * Records the Kafka producer sent again after a failed attempt (its own
+   * {@code record-retry-total}), so far.
+   */
+  public long retries() {
+    KafkaProducer<String, String> k = kafka;
+    if (k == null) {
+      return lastRetries;
+    }
+    for (var e : k.metrics().entrySet()) {
+      if (e.getKey().name().equals("record-retry-total")
+          && e.getKey().group().equals("producer-metrics")
+          && e.getValue().metricValue() instanceof Number n) {
+        return n.longValue();
+      }
+    }
+    return lastRetries;
+  }
+
+  /** The source this producer reads. */
+  public PostSource source() {
+    return source;
   }
 
   private void reportInterval() {
@@ -408,5 +452,6 @@ public final class PostProducer implements AutoCloseable {
       throw new UserError("topic '" + topic + "' does not exist on " + bootstrap
           + " (the 'broker' command creates '" + Post.TOPIC + "')");
     }
+    KafkaPreCheck.requireInSync(bootstrap, topic, settings.clientSettings());
   }
 }

@@ -11,6 +11,9 @@ import io.javalin.http.SameSite;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.trendstream.serve.QueryService.QueryRejectedException;
 import io.trendstream.serve.QueryService.TableResult;
 import java.io.IOException;
@@ -41,6 +44,8 @@ import org.slf4j.LoggerFactory;
  *       400 {@code {"error":msg}} for a rejected, failed or missing query, 503 when the store
  *       cannot answer now, 500 with a one-line message for anything else.
  *   <li>{@code GET /api/queries} -> one object per streaming query (see {@link DashboardData}).
+ *   <li>{@code GET /metrics} -> the registry's metrics in the Prometheus text format, when the
+ *       server was given one (docs/operations.md lists them).
  *   <li>{@code GET /api/health} -> {@code {"status":"ok","startedAt":..,"uptimeSeconds":..}}.
  *   <li>{@code GET /api/snapshot?top=10&stopwords=hide&hashtags=all} -> everything the page
  *       shows; {@code GET /api/events} (same parameters) pushes it as SSE event {@code snapshot}
@@ -62,6 +67,8 @@ public final class HttpServer implements AutoCloseable {
   static final String TOKEN_COOKIE = "trendstream_token";
   static final String TOKEN_PARAM = "access_token";
   static final String VENDOR_ECHARTS = "/vendor/echarts.min.js";
+  /** The dashboard's index walks take milliseconds; the timeout is 30 s. */
+  static final double[] SQL_BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
 
@@ -73,6 +80,10 @@ public final class HttpServer implements AutoCloseable {
   private final DashboardData dashboard;
   private final Map<SseClient, DashboardData.View> clients = new ConcurrentHashMap<>();
   private final AtomicReference<Instant> startedAt = new AtomicReference<>();
+  /** Null: no /metrics. */
+  private final PrometheusRegistry metrics;
+  private final Histogram sqlRequests;
+  private final PrometheusTextFormatWriter metricsFormat = PrometheusTextFormatWriter.create();
   private Javalin app;
   private ScheduledExecutorService pusher;
 
@@ -87,6 +98,23 @@ public final class HttpServer implements AutoCloseable {
    * @param token null or empty for none
    */
   public HttpServer(QueryService service, String host, int port, String token) {
+    this(service, host, port, token, null);
+  }
+
+  /**
+   * @param metrics served at {@code GET /metrics} in the Prometheus text format, with this
+   *     server's own SQL request metrics added; null for no {@code /metrics}
+   */
+  public HttpServer(QueryService service, String host, int port, String token,
+      PrometheusRegistry metrics) {
+    this.metrics = metrics;
+    this.sqlRequests = metrics == null ? null : Histogram.builder()
+        .name("trendstream_sql_request_duration_seconds")
+        .help("Time to answer GET /api/sql, by HTTP status")
+        .labelNames("status")
+        .classicOnly()
+        .classicUpperBounds(SQL_BUCKETS)
+        .register(metrics);
     this.service = service;
     this.host = host == null ? DEFAULT_HOST : host;
     this.requestedPort = port;
@@ -118,6 +146,9 @@ public final class HttpServer implements AutoCloseable {
     // Bad view parameters get a 400 before the event stream starts.
     javalin.before("/api/events", ctx -> view(ctx));
     javalin.get("/api/sql", this::sql);
+    if (metrics != null) {
+      javalin.get("/metrics", this::metrics);
+    }
     javalin.get("/api/queries", ctx -> ctx.json(Json.queries(service.queries())));
     javalin.get("/api/health", ctx -> ctx.json(health()));
     javalin.get("/api/snapshot", ctx -> ctx.json(snapshot(view(ctx))));
@@ -220,7 +251,31 @@ public final class HttpServer implements AutoCloseable {
         && MessageDigest.isEqual(token, candidate.getBytes(StandardCharsets.UTF_8));
   }
 
+  private void metrics(Context ctx) throws IOException {
+    ctx.contentType(metricsFormat.getContentType());
+    metricsFormat.write(ctx.res().getOutputStream(), metrics.scrape());
+  }
+
   private void sql(Context ctx) {
+    if (sqlRequests == null) {
+      answerSql(ctx);
+      return;
+    }
+    long start = System.nanoTime();
+    int status = 500;
+    try {
+      answerSql(ctx);
+      status = ctx.statusCode();
+    } catch (IllegalArgumentException e) {
+      status = 400;  // as the exception handler answers it
+      throw e;
+    } finally {
+      sqlRequests.labelValues(Integer.toString(status))
+          .observe((System.nanoTime() - start) / 1e9);
+    }
+  }
+
+  private void answerSql(Context ctx) {
     String q = ctx.queryParam("q");
     if (q == null || q.isBlank()) {
       error(ctx, 400, "missing query: pass q=SELECT ...");

@@ -64,4 +64,10 @@ class BenchCommandTest {
           .isInstanceOf(CommandLine.ParameterException.class);
     }
   }
+
+  @Test
+  void metricsAreOnOrOff() {
+    Cli.Result run = Cli.run("bench", "--metrics", "maybe", "--no-latency");
+    assertThat(run.badFlagMessage()).contains("--metrics takes on or off, not maybe");
+  }
 }

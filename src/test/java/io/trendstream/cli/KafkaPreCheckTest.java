@@ -72,6 +72,18 @@ class KafkaPreCheckTest {
     assertThat(kafka.consume(topic, 40)).hasSize(40);
   }
 
+  /** Fewer in-sync copies than min.insync.replicas: every acks=all send would be refused. */
+  @Test
+  void produceRefusesATopicWithFewerInSyncReplicasThanItsMinimum() {
+    String topic = BrokerExtension.uniqueName("short-isr");
+    kafka.broker().createTopic(topic, 1, (short) 1, java.util.Map.of("min.insync.replicas", "2"));
+    Cli.Result run = Cli.run("produce", "--bootstrap-server", sasl(), "--topic", topic,
+        "--count", "5", "--rate", "0", "--kafka-config", clientConfig.toString());
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.err().strip()).doesNotContain("\n").contains("partition 0 has 1 in-sync",
+        "min.insync.replicas=2", "start the missing brokers");
+  }
+
   @Test
   void streamLogsInAndCountsThePostsOnTheTopic() throws Exception {
     String topic = kafka.topic();

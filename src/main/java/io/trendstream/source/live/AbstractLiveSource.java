@@ -35,6 +35,10 @@ abstract class AbstractLiveSource implements LiveSource {
   final AtomicLong duplicates = new AtomicLong();
   final AtomicLong errors = new AtomicLong();
   final AtomicLong malformed = new AtomicLong();
+  /** Waits for an API's rate limit to reset (X). */
+  final AtomicLong rateLimitWaits = new AtomicLong();
+  /** Connection attempts after a failed or lost one (Bluesky's WebSocket). */
+  final AtomicLong reconnects = new AtomicLong();
   private final String name;
   private final RecentIds recent = new RecentIds(RecentIds.DEFAULT_CAPACITY);
   private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
@@ -184,7 +188,7 @@ abstract class AbstractLiveSource implements LiveSource {
   public LiveStatus status() {
     return new LiveStatus(
         events.get(), received.get(), duplicates.get(), errors.get(), backoffMillis,
-        resume(queue.peek(), maxDelivered.get()));
+        resume(queue.peek(), maxDelivered.get()), rateLimitWaits.get(), reconnects.get());
   }
 
   @Override

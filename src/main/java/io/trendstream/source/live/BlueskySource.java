@@ -105,6 +105,9 @@ public final class BlueskySource extends AbstractLiveSource {
     while (!stopped()) {
       Long cursor = connectCursor();
       lastConnectCursor = cursor;
+      if (reconnecting) {
+        reconnects.incrementAndGet();
+      }
       Connection conn = new Connection(reconnecting
           ? "reconnected to Jetstream" + (cursor == null ? "" : " at cursor " + cursor)
           : null);

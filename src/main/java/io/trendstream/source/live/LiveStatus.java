@@ -11,9 +11,18 @@ package io.trendstream.source.live;
  * @param backoffMillis the wait in progress before the next attempt, 0 when none
  * @param resume the flag that resumes where this run stopped, e.g. {@code --cursor 172591116},
  *     {@code --since-id 1877}, or empty before anything was received
+ * @param rateLimitWaits waits for the API's rate limit to reset
+ * @param reconnects connections opened again after one failed or was lost
  */
 public record LiveStatus(
-    long events, long received, long duplicates, long errors, long backoffMillis, String resume) {
+    long events, long received, long duplicates, long errors, long backoffMillis, String resume,
+    long rateLimitWaits, long reconnects) {
+
+  /** Without rate-limit waits or reconnects. */
+  public LiveStatus(long events, long received, long duplicates, long errors,
+      long backoffMillis, String resume) {
+    this(events, received, duplicates, errors, backoffMillis, resume, 0, 0);
+  }
 
   /** E.g. {@code received 80, duplicates 2, errors 1, backoff 4s, resume --cursor 17259111}. */
   public String summary() {

@@ -238,6 +238,7 @@ public final class XSource extends AbstractLiveSource {
     long wait = notBefore - ctx.clock().millis();
     notBefore = 0;
     if (wait > 0) {
+      rateLimitWaits.incrementAndGet();
       waitSaying(wait, "X API rate limit reached, until "
           + Instant.ofEpochMilli(ctx.clock().millis() + wait).truncatedTo(ChronoUnit.SECONDS));
     }

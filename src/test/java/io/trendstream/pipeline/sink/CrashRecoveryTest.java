@@ -147,7 +147,7 @@ class CrashRecoveryTest {
   }
 
   /** A live count table from {@code /api/sql}, keyed as {@link ExpectedCounts} keys it. */
-  private static Map<String, Long> liveCounts(String api, String query) {
+  static Map<String, Long> liveCounts(String api, String query) {
     JsonNode r = Http.sql(api, query);
     Map<String, Long> counts = new HashMap<>();
     if (r == null || !r.has("rows") || r.path("truncated").asBoolean()) {
@@ -193,10 +193,10 @@ class CrashRecoveryTest {
     return false;
   }
 
-  private record Expected(long posts, Map<String, Long> words, Map<String, Long> windows) {}
+  record Expected(long posts, Map<String, Long> words, Map<String, Long> windows) {}
 
   /** The same query functions over the whole topic as one batch: the truth to compare with. */
-  private static Expected recompute(String bootstrap, String topic) {
+  static Expected recompute(String bootstrap, String topic) {
     Dataset<Row> records = spark().read().format("kafka")
         .option("kafka.bootstrap.servers", bootstrap)
         .option("subscribe", topic)
@@ -222,7 +222,7 @@ class CrashRecoveryTest {
     return Instant.parse(sparkTimestamp.replace(' ', 'T') + "Z");
   }
 
-  private static long parquetPosts(Path dir) {
+  static long parquetPosts(Path dir) {
     try {
       return spark().read().parquet(dir.toString()).count();
     } catch (RuntimeException notYet) {

@@ -254,7 +254,9 @@ class XSourceTest {
     assertThat(posts).extracting(Post::text).containsExactly("fine");
     Live.await("both bad payloads counted", () -> source.status().errors() == 2);
     assertThat(source.skipped()).isEqualTo(2);
-    assertThat(notices).anyMatch(n -> n.contains("has no ISO-8601 'created_at'"));
+    // The count comes first, the notice right after it, on the source's thread.
+    Live.await("the malformed tweet's notice",
+        () -> notices.stream().anyMatch(n -> n.contains("has no ISO-8601 'created_at'")));
   }
 
   @Test
