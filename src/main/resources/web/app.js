@@ -125,6 +125,43 @@
     }, { notMerge: true });
   }
 
+  /** A small inline SVG line of counts, oldest first. */
+  function sparkline(counts) {
+    const ns = "http://www.w3.org/2000/svg";
+    const w = 96, h = 22, max = Math.max(1, ...counts);
+    const svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("width", w);
+    svg.setAttribute("height", h);
+    svg.setAttribute("class", "spark");
+    svg.setAttribute("aria-label", "counts " + counts.join(", "));
+    const step = counts.length > 1 ? w / (counts.length - 1) : 0;
+    const line = document.createElementNS(ns, "polyline");
+    line.setAttribute("points", counts.map((c, i) =>
+      (i * step).toFixed(1) + "," + (h - 2 - (c / max) * (h - 4)).toFixed(1)).join(" "));
+    svg.appendChild(line);
+    return svg;
+  }
+
+  function renderTrending(panel) {
+    const ok = panelState("trending", panel,
+      "Nothing trending yet: scores start once the stream has a few windows of history.");
+    const rows = ok ? panel.rows : [];
+    const body = $("trending-table").querySelector("tbody");
+    body.replaceChildren(...rows.map(([word, score, count, baseline, history]) => {
+      const counts = String(history || "").split(",").filter((x) => x !== "").map(Number);
+      const tr = el("tr", {}, [
+        el("td", { className: "word" }, [String(word)]),
+        el("td", { className: "num" }, [fmtNumber(score, 1)]),
+        el("td", { className: "num" }, [fmtNumber(count)]),
+        el("td", { className: "num" }, [fmtNumber(baseline, 1)]),
+        el("td", {}, []),
+      ]);
+      tr.lastChild.appendChild(sparkline(counts));
+      return tr;
+    }));
+    $("trending-card").dataset.words = rows.map((r) => r[0]).join(",");
+  }
+
   function renderTrends(panel) {
     const ok = panelState("trends", panel, "No windows yet: waiting for the first batch.");
     const rows = ok ? panel.rows : [];
@@ -275,6 +312,7 @@
     $("uptime").textContent = fmtDuration(snapshot.health && snapshot.health.uptimeSeconds);
     $("updated").textContent = fmtClock(lastSnapshotAt);
     renderHealth(snapshot);
+    renderTrending(snapshot.trending);
     renderTopWords(snapshot.topWords);
     renderTrends(snapshot.trends);
     renderLanguages(snapshot.languages);

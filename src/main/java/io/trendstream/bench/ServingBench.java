@@ -137,6 +137,8 @@ public final class ServingBench {
     queries.put("dashboard top words", DashboardData.topWordsSql(DashboardData.View.DEFAULT));
     queries.put("dashboard trends", DashboardData.trendsSql(DashboardData.View.DEFAULT));
     queries.put("dashboard languages", DashboardData.languagesSql());
+    queries.put("trending top 10", TrendingBench.TOP10);
+    queries.put("dashboard trending", DashboardData.trendingSql(DashboardData.View.DEFAULT));
     Map<String, List<Double>> latencies = new ConcurrentHashMap<>();
     queries.keySet().forEach(q -> latencies.put(q, Collections.synchronizedList(
         new ArrayList<>())));

@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    subcommands = BenchServingCommand.class,
+    subcommands = {BenchServingCommand.class, BenchTrendingCommand.class},
     description = {
         "Benchmark: preload posts into the embedded broker, time Trendstream's word counts, "
             + "Kafka Streams and a hand-written consumer over them (counts must agree), then "

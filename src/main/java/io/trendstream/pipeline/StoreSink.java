@@ -3,6 +3,7 @@ package io.trendstream.pipeline;
 import io.trendstream.store.CopyText;
 import io.trendstream.store.LiveStore;
 import io.trendstream.store.StoreTables;
+import io.trendstream.store.TrendSettings;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
@@ -31,6 +32,20 @@ public final class StoreSink implements ResultSink {
 
   public StoreSink(LiveStore store) {
     this.store = store;
+  }
+
+  /**
+   * Scores trends over the job's windows ({@link LiveStore#scoreTrends}); the job calls this
+   * before it starts the windowed query.
+   */
+  public void scoreTrends(StreamConfig config) {
+    store.scoreTrends(trendSettings(config));
+  }
+
+  /** The default trend parameters over the job's windows. */
+  public static TrendSettings trendSettings(StreamConfig config) {
+    return TrendSettings.of(StreamConfig.duration(config.window),
+        StreamConfig.duration(config.slide), StreamConfig.duration(config.watermark));
   }
 
   @Override

@@ -67,6 +67,30 @@ public final class StreamConfig {
    */
   public String checkpointRoot;
 
+  /**
+   * Spark's interval syntax as the window flags take it, a number and a unit ("10 minutes",
+   * "30 seconds", "1 hour"), as a Duration.
+   */
+  public static Duration duration(String interval) {
+    String[] parts = interval.trim().split("\\s+");
+    if (parts.length != 2 || !parts[0].matches("\\d+")) {
+      throw new IllegalArgumentException("not a duration: '" + interval + "'");
+    }
+    long n = Long.parseLong(parts[0]);
+    String unit = parts[1].toLowerCase(java.util.Locale.ROOT);
+    return unit.startsWith("millisecond") ? Duration.ofMillis(n)
+        : unit.startsWith("second") ? Duration.ofSeconds(n)
+        : unit.startsWith("minute") ? Duration.ofMinutes(n)
+        : unit.startsWith("hour") ? Duration.ofHours(n)
+        : unit.startsWith("day") ? Duration.ofDays(n)
+        : unit.startsWith("week") ? Duration.ofDays(7 * n)
+        : failDuration(interval);
+  }
+
+  private static Duration failDuration(String interval) {
+    throw new IllegalArgumentException("not a duration: '" + interval + "'");
+  }
+
   /** The checkpoint location of one query. */
   public String checkpointDir(String queryName) {
     String root = checkpointRoot != null

@@ -138,6 +138,9 @@ public final class StreamingJob implements AutoCloseable {
     // The counts first: each query starts its first batch as soon as it is started, and on a
     // cold start these are the tables people wait for.
     SinkContext context = new SinkContext(config, records, posts);
+    if (sink instanceof StoreSink store) {
+      store.scoreTrends(config);
+    }
     // Update, not complete: a batch's cost follows the words it changed, not the vocabulary.
     start(context, WORD_COUNTS, wordCounts(records, config), OutputMode.Update());
     start(context, WINDOWED_WORD_COUNTS, windowedWordCounts(records, config),

@@ -3,6 +3,8 @@ package io.trendstream.serve;
 import static io.trendstream.store.StoreTables.COUNT;
 import static io.trendstream.store.StoreTables.EVENT_TIME;
 import static io.trendstream.store.StoreTables.LANG;
+import static io.trendstream.store.StoreTables.SCORE;
+import static io.trendstream.store.StoreTables.TRENDING;
 import static io.trendstream.store.StoreTables.TWEETS;
 import static io.trendstream.store.StoreTables.WINDOWED_WORD_COUNTS;
 import static io.trendstream.store.StoreTables.WINDOW_END;
@@ -11,6 +13,8 @@ import static io.trendstream.store.StoreTables.WORD;
 import static io.trendstream.store.StoreTables.WORD_COUNTS;
 
 import io.trendstream.serve.QueryService.QueryRejectedException;
+import io.trendstream.store.StoreTables;
+import io.trendstream.store.TrendSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,14 +27,16 @@ import org.slf4j.LoggerFactory;
  * What the dashboard shows, read through {@link QueryService} only: fixed SELECTs over the
  * live tables plus the streaming queries' status. Input: a {@link View} (the page's controls).
  * Output: a JSON-ready map
- * {@code {"view":{..},"queries":[..],"topWords":T,"trends":T,"languages":T}} where each
+ * {@code {"view":{..},"queries":[..],"trending":T,"topWords":T,"trends":T,"languages":T}} where
+ * each
  * {@code T} is {@code {"columns":[..],"rows":[[..]],"truncated":b}} or {@code {"error":msg}}
  * (a panel whose table does not exist yet, before the first batch, shows its error alone).
  *
  * <p>Table and column names are the store's ({@link io.trendstream.store.StoreTables}). Each
- * query stays cheap however large the tables grow: top words walk the index on count, the
- * trends read the newest windows through their (window, count) index and primary key, and the
- * languages count only the newest {@link #LANGUAGE_SAMPLE} posts.
+ * query stays cheap however large the tables grow: top words walk the index on count, trending
+ * words walk the newest window's (window, score) index, the trends read the newest windows
+ * through their (window, score) and (window, count) indexes and primary keys, and the languages
+ * count only the newest {@link #LANGUAGE_SAMPLE} posts.
  */
 public final class DashboardData {
   /** Words drawn in the trends chart. */
@@ -39,6 +45,12 @@ public final class DashboardData {
   public static final int TREND_LATEST_WINDOWS = 3;
   /** ...drawn over this many latest windows. */
   public static final int TREND_HISTORY_WINDOWS = 30;
+  /** Words in the "Trending now" panel. */
+  public static final int TRENDING_SHOWN = 10;
+  /** Windows of count history each trending word shows, newest last. */
+  public static final int TRENDING_HISTORY_WINDOWS = 12;
+  /** A word trends from this score on (docs/trending.md). */
+  public static final double TRENDING_THRESHOLD = TrendSettings.DEFAULT_THRESHOLD;
   /** Languages beyond this many are summed into "other". */
   public static final int LANGUAGES_SHOWN = 8;
   /** The languages panel counts this many newest posts. */
@@ -120,6 +132,7 @@ public final class DashboardData {
     Map<String, Object> snapshot = new LinkedHashMap<>();
     snapshot.put("view", view.toJson());
     snapshot.put("queries", Json.queries(service.queries()));
+    snapshot.put("trending", panel(trendingSql(view)));
     snapshot.put("topWords", panel(topWordsSql(view)));
     snapshot.put("trends", panel(trendsSql(view)));
     snapshot.put("languages", languages(panel(languagesSql())));
@@ -134,8 +147,42 @@ public final class DashboardData {
   }
 
   /**
-   * {@code SELECT window_start, word, count} for the {@link #TREND_WORDS} words with the most
-   * posts in the {@link #TREND_LATEST_WINDOWS} latest windows, over the
+   * {@code SELECT word, score, count, baseline, history}: the {@link #TRENDING_SHOWN}
+   * highest-scoring words of the newest of the {@link #TREND_LATEST_WINDOWS} latest windows that
+   * has any from {@value StoreTables#TRENDING} (score at
+   * least {@link #TRENDING_THRESHOLD}), each with its counts in the
+   * {@link #TRENDING_HISTORY_WINDOWS} latest windows as comma-separated text, oldest first.
+   */
+  public static String trendingSql(View view) {
+    String filters = filters(view);
+    String t = WINDOWED_WORD_COUNTS;
+    return "WITH RECURSIVE windows (s, e, n) AS ("
+        + "(SELECT " + WINDOW_START + ", " + WINDOW_END + ", 1 FROM " + t
+        + " ORDER BY " + WINDOW_START + " DESC LIMIT 1)"
+        + " UNION ALL SELECT x." + WINDOW_START + ", x." + WINDOW_END + ", w.n + 1 FROM windows w"
+        + " CROSS JOIN LATERAL (SELECT " + WINDOW_START + ", " + WINDOW_END + " FROM " + t
+        + " WHERE " + WINDOW_START + " < w.s ORDER BY " + WINDOW_START + " DESC LIMIT 1) x"
+        + " WHERE w.n < " + TRENDING_HISTORY_WINDOWS + ")"
+        // The newest window that has a trending word: the newest one is often a minute old.
+        + ", latest AS (SELECT w.s FROM windows w WHERE w.n <= " + TREND_LATEST_WINDOWS
+        + " AND EXISTS (SELECT 1 FROM " + TRENDING + " x WHERE x." + WINDOW_START + " = w.s"
+        + " AND x." + SCORE + " >= " + TRENDING_THRESHOLD
+        + (filters.isEmpty() ? "" : " AND " + filters) + ") ORDER BY w.s DESC LIMIT 1)"
+        + " SELECT " + WORD + ", round(" + SCORE + "::numeric, 1) AS " + SCORE + ", " + COUNT
+        + ", round(baseline::numeric, 1) AS baseline,"
+        + " (SELECT string_agg(coalesce(c." + COUNT + ", 0)::text, ',' ORDER BY w.s)"
+        + " FROM windows w LEFT JOIN " + t + " c ON c." + WINDOW_START + " = w.s AND c."
+        + WINDOW_END + " = w.e AND c." + WORD + " = tr." + WORD + ") AS history"
+        + " FROM " + TRENDING + " tr WHERE " + WINDOW_START + " = (SELECT s FROM latest)"
+        + " AND " + SCORE + " >= " + TRENDING_THRESHOLD
+        + (filters.isEmpty() ? "" : " AND " + filters)
+        + " ORDER BY " + SCORE + " DESC LIMIT " + TRENDING_SHOWN;
+  }
+
+  /**
+   * {@code SELECT window_start, word, count} for the {@link #TREND_WORDS} words that scored
+   * highest in {@value StoreTables#TRENDING} over the {@link #TREND_LATEST_WINDOWS} latest
+   * windows (before any window is scored: the words with the most posts there), over the
    * {@link #TREND_HISTORY_WINDOWS} latest windows, oldest first. The latest windows are found
    * by a walk down the primary key (one index probe per window), not by a DISTINCT over the
    * table.
@@ -155,8 +202,18 @@ public final class DashboardData {
         + " WHERE " + WINDOW_START + " = w.s" + (filters.isEmpty() ? "" : " AND " + filters)
         + " ORDER BY " + COUNT + " DESC LIMIT " + TREND_CANDIDATES + ") c"
         + " WHERE w.n <= " + TREND_LATEST_WINDOWS + "),"
-        + " top AS (SELECT " + WORD + " FROM candidates GROUP BY " + WORD
-        + " ORDER BY sum(" + COUNT + ") DESC, " + WORD + " LIMIT " + TREND_WORDS + ")"
+        + " frequent AS (SELECT " + WORD + " FROM candidates GROUP BY " + WORD
+        + " ORDER BY sum(" + COUNT + ") DESC, " + WORD + " LIMIT " + TREND_WORDS + "),"
+        + " rising AS (SELECT r." + WORD + " FROM windows w"
+        + " CROSS JOIN LATERAL (SELECT " + WORD + ", " + SCORE + " FROM " + TRENDING
+        + " WHERE " + WINDOW_START + " = w.s AND " + SCORE + " >= " + TRENDING_THRESHOLD
+        + (filters.isEmpty() ? "" : " AND " + filters)
+        + " ORDER BY " + SCORE + " DESC LIMIT " + TREND_CANDIDATES + ") r"
+        + " WHERE w.n <= " + TREND_LATEST_WINDOWS + " GROUP BY r." + WORD
+        + " ORDER BY max(r." + SCORE + ") DESC, r." + WORD + " LIMIT " + TREND_WORDS + "),"
+        // Until the first windows are scored (a young stream), the most frequent words.
+        + " top AS (SELECT " + WORD + " FROM rising UNION ALL SELECT " + WORD + " FROM frequent"
+        + " WHERE NOT EXISTS (SELECT 1 FROM rising))"
         + " SELECT w.s AS " + WINDOW_START + ", c." + WORD + ", c." + COUNT + " FROM windows w"
         + " JOIN " + t + " c ON c." + WINDOW_START + " = w.s AND c." + WINDOW_END + " = w.e"
         + " AND c." + WORD + " IN (SELECT " + WORD + " FROM top)"

@@ -75,6 +75,8 @@ public final class LiveStore implements AutoCloseable {
   private final HikariDataSource readers;
   /** When the post cap was last enforced (System.nanoTime); only tweets' writer touches it. */
   private volatile Long lastCapCheck;
+  /** Set by {@link #scoreTrends}: the windowed batches then also write the trend scores. */
+  private volatile Trending trending;
   private final Map<String, WriteStats> stats = new ConcurrentHashMap<>();
 
   /**
@@ -168,6 +170,17 @@ public final class LiveStore implements AutoCloseable {
     return description;
   }
 
+  /**
+   * From now on each {@value StoreTables#WINDOWED_WORD_COUNTS} batch also scores trends into
+   * {@value StoreTables#TRENDING}, in the same transaction ({@link Trending}). A serving store
+   * only; the job calls it with its windows before it starts.
+   */
+  public void scoreTrends(TrendSettings settings) {
+    if (serving) {
+      trending = new Trending(settings);
+    }
+  }
+
   /** How the live tables are kept and served; null for {@link #countsOnly}. */
   public StoreSettings settings() {
     return settings;
@@ -213,7 +226,7 @@ public final class LiveStore implements AutoCloseable {
       s.execute("CREATE ROLE " + READER_ROLE
           + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION");
     }
-    String tables = String.join(", ", StoreTables.LIVE);
+    String tables = String.join(", ", StoreTables.READABLE);
     s.execute("GRANT USAGE ON SCHEMA public TO " + READER_ROLE);
     s.execute("GRANT SELECT ON " + tables + " TO " + READER_ROLE);
     String timeout = settings.sqlTimeout().toMillis() + "ms";
@@ -290,6 +303,9 @@ public final class LiveStore implements AutoCloseable {
           if (lastQuery != null && !queryId.equals(lastQuery)) {
             // A new checkpoint counts from the start again: so must its table.
             s.execute("TRUNCATE " + table);
+            if (serving && table.equals(WINDOWED_WORD_COUNTS)) {
+              Trending.reset(s);
+            }
           }
           apply(c, s, table, rows);
         }
@@ -335,6 +351,10 @@ public final class LiveStore implements AutoCloseable {
         upsert(c, s, WINDOWED_WORD_COUNTS,
             "window_start TIMESTAMPTZ, window_end TIMESTAMPTZ, word TEXT, count BIGINT",
             "window_start, window_end, word", rows);
+        Trending scores = trending;
+        if (serving && scores != null) {
+          scores.apply(c, settings.windowRetention());
+        }
         if (serving) {
           // Relative to the newest window (or now, for a clock far ahead), as the posts are.
           s.execute("DELETE FROM " + WINDOWED_WORD_COUNTS + " WHERE window_start < least("

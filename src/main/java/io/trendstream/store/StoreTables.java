@@ -17,6 +17,12 @@ import java.util.stream.Stream;
  *       indexed by count for top-N queries.
  *   <li>{@value #WINDOWED_WORD_COUNTS}{@code (window_start, window_end, word, count)}: count per
  *       word per event-time window, upserted by (window, word); indexed by (window, count).
+ *   <li>{@value #TRENDING}{@code (window_start, window_end, word, count, baseline, deviation,
+ *       score)}: per window and word seen at least the minimum count, how far the count is above
+ *       the word's usual level ({@link Trending}); written with {@value #WINDOWED_WORD_COUNTS}'s
+ *       batches; indexed by (window, score) for "top trending in the newest window".
+ *   <li>{@value #TRENDING_WORDS}, {@value #TRENDING_STREAM}: the per-word baselines the scores
+ *       are computed from, and where the stream's windows are. Not readable by the SQL role.
  *   <li>{@value #BATCHES}: the last micro-batch each query applied, so a replayed batch is
  *       skipped. Not readable by the SQL role.
  * </ul>
@@ -28,6 +34,16 @@ public final class StoreTables {
   /** The live tables, in the order the job starts their queries. */
   public static final List<String> LIVE = List.of(WORD_COUNTS, WINDOWED_WORD_COUNTS, TWEETS);
   public static final String BATCHES = "trendstream_batches";
+  public static final String TRENDING = "trending";
+  /** Per word: its exponentially weighted count statistics up to a window ({@link Trending}). */
+  public static final String TRENDING_WORDS = "trending_words";
+  /** One row: the stream's first window and how far the baselines are folded. */
+  public static final String TRENDING_STREAM = "trending_stream";
+  /** Tables the reader role may SELECT. */
+  public static final List<String> READABLE = List.of(WORD_COUNTS, WINDOWED_WORD_COUNTS, TWEETS,
+      TRENDING);
+  public static final String SCORE = "score";
+  public static final String BASELINE = "baseline";
 
   public static final String WORD = "word";
   public static final String COUNT = "count";
@@ -72,8 +88,26 @@ public final class StoreTables {
           + " query_id TEXT NOT NULL, batch_id BIGINT NOT NULL,"
           + " committed_at TIMESTAMPTZ NOT NULL DEFAULT now())");
 
+  /** The trend scores and the state they are computed from. */
+  static final List<String> TRENDING_DDL = List.of(
+      "CREATE TABLE IF NOT EXISTS " + TRENDING
+          + " (window_start TIMESTAMPTZ NOT NULL, window_end TIMESTAMPTZ NOT NULL,"
+          + " word TEXT NOT NULL, count BIGINT NOT NULL, baseline DOUBLE PRECISION NOT NULL,"
+          + " deviation DOUBLE PRECISION NOT NULL, score DOUBLE PRECISION NOT NULL,"
+          + " PRIMARY KEY (window_start, window_end, word)) WITH (fillfactor = 80)",
+      // ORDER BY score DESC LIMIT n for one window: a backward walk of this index.
+      "CREATE INDEX IF NOT EXISTS trending_score ON " + TRENDING + " (window_start, score)",
+      "CREATE TABLE IF NOT EXISTS " + TRENDING_WORDS + " (word TEXT PRIMARY KEY,"
+          + " through TIMESTAMPTZ NOT NULL, mean DOUBLE PRECISION NOT NULL,"
+          + " m2 DOUBLE PRECISION NOT NULL) WITH (fillfactor = 80)",
+      // Words unseen for the state's time to live are deleted by this index.
+      "CREATE INDEX IF NOT EXISTS trending_words_through ON " + TRENDING_WORDS + " (through)",
+      "CREATE TABLE IF NOT EXISTS " + TRENDING_STREAM + " (id INT PRIMARY KEY,"
+          + " first_window TIMESTAMPTZ NOT NULL, folded TIMESTAMPTZ NOT NULL)");
+
   /** Everything the serving store holds. */
-  static final List<String> DDL = Stream.concat(TWEETS_DDL.stream(), COUNTS_DDL.stream())
+  static final List<String> DDL = Stream.of(TWEETS_DDL, COUNTS_DDL, TRENDING_DDL)
+      .flatMap(List::stream)
       .toList();
 
   private StoreTables() {}

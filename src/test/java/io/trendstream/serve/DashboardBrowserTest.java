@@ -100,6 +100,17 @@ class DashboardBrowserTest {
   }
 
   @Test
+  void trendingNowShowsRisingWordsWithScoreAndHistory() {
+    browser.awaitAttribute("#trending-card", "data-words", "#kafka,#bigdata,latency");
+    assertThat(browser.texts("#trending-table tbody tr:first-child td"))
+        .startsWith("#kafka", "14.3", "1,097", "310.4");
+    assertThat(browser.driver().findElements(org.openqa.selenium.By.cssSelector(
+        "#trending-table tbody tr svg.spark polyline"))).hasSize(3);
+    assertThat(browser.script("return document.querySelector('#trending-table tbody svg')"
+        + ".getAttribute('aria-label')")).asString().startsWith("counts 107, 136");
+  }
+
+  @Test
   void sqlBoxShowsRowsAndAChart() throws Exception {
     browser.awaitAttribute("#top-words-card", "data-top-word", "spark");
     runSql("SELECT word, count FROM word_counts ORDER BY count DESC LIMIT 8");

@@ -92,6 +92,9 @@ public final class FixedQueryService implements QueryService {
   public static FixedQueryService demo() {
     // Most specific first: the trends query also carries the word filters.
     return new FixedQueryService()
+        // The trending panel's query also reads the windowed counts: it comes first.
+        .table("AS history", result(List.of("word", "score", "count", "baseline", "history"),
+            List.of(List.of("#kafka", 5.2, 30L, 4.5, "2,9,30"))))
         .table("FROM windowed_word_counts", result(List.of("window_start", "word", "count"),
             List.of(
                 List.of("2024-05-01T10:00:00Z", "#kafka", 2L),
@@ -155,6 +158,11 @@ public final class FixedQueryService implements QueryService {
         row("ja", 800L), row("fr", 400L), row("de", 300L), row("und", 250L), row("it", 150L),
         row("ko", 100L), row("tr", 90L));
     return new FixedQueryService()
+        .table("AS history", result(
+            List.of("word", "score", "count", "baseline", "history"), List.of(
+            List.of("#kafka", 14.3, 1097L, 310.4, "107,136,173,219,279,354,449,570,724,920,1097"),
+            List.of("#bigdata", 6.1, 240L, 61.0, "52,49,60,71,88,120,160,201,240"),
+            List.of("latency", 3.4, 90L, 40.2, "41,38,44,40,39,52,70,90"))))
         .table("FROM windowed_word_counts", result(List.of("window_start", "word", "count"),
             windows))
         .table("FROM tweets ORDER BY event_time", result(List.of("lang", "posts"), langs))

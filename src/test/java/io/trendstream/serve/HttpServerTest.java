@@ -181,6 +181,9 @@ class HttpServerTest {
     assertThat(snapshot.get("trends").get("columns").toString())
         .isEqualTo("[\"window_start\",\"word\",\"count\"]");
     assertThat(snapshot.get("trends").get("rows")).hasSize(6);
+    assertThat(snapshot.get("trending").get("columns").toString())
+        .isEqualTo("[\"word\",\"score\",\"count\",\"baseline\",\"history\"]");
+    assertThat(snapshot.get("trending").get("rows").get(0).get(0).asText()).isEqualTo("#kafka");
     assertThat(snapshot.get("languages").get("rows").get(0).toString())
         .isEqualTo("[\"en\",700]");
   }
