@@ -124,8 +124,8 @@ public final class AlertLatency {
       int every = (int) Math.max(1, Math.round(rate / LatencyProbe.PROBES_PER_SECOND));
       long measureFrom = System.nanoTime() + warmup.toNanos();
       PostProducer producer = new PostProducer(new ProducerSettings(bootstrap),
-          new Probes(new SyntheticSource(seed, System.currentTimeMillis(), rate,
-              BenchSettings.VOCABULARY), every, sentAt),
+          new ProbingSource(new SyntheticSource(seed, System.currentTimeMillis(), rate,
+              BenchSettings.VOCABULARY), every, sentAt, n -> TERM, ProbingSource.Key.POST_ID),
           new PostProducer.Options(topic, rate, posts), s -> {});
       PostProducer.Status done = producer.run();
       if (done.acked() != posts) {
@@ -285,37 +285,6 @@ public final class AlertLatency {
   private void log(String line) {
     log.println(line);
     log.flush();
-  }
-
-  /** Adds the watched term to every n-th post and notes when it went to the producer. */
-  private static final class Probes implements PostSource {
-    private final PostSource inner;
-    private final int every;
-    private final Map<String, Long> sentAt;
-    private long n;
-
-    Probes(PostSource inner, int every, Map<String, Long> sentAt) {
-      this.inner = inner;
-      this.every = every;
-      this.sentAt = sentAt;
-    }
-
-    @Override
-    public Post next() throws Exception {
-      Post p = inner.next();
-      if (p == null || n++ % every != 0) {
-        return p;
-      }
-      Post probe = new Post(p.createdAt(), p.id(), p.idStr(), p.text() + " " + TERM,
-          p.retweetCount(), p.favoriteCount(), p.favorited(), p.retweeted(), p.lang());
-      sentAt.put(p.idStr(), System.nanoTime());
-      return probe;
-    }
-
-    @Override
-    public String describe() {
-      return inner.describe() + " with " + TERM + " probes";
-    }
   }
 
   /** Reads the alerts topic as it is written and notes when each post's alert arrived. */

@@ -4,10 +4,8 @@ import io.trendstream.common.DaemonThreads;
 import io.trendstream.pipeline.StoreSink;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.pipeline.StreamingJob;
-import io.trendstream.post.Post;
 import io.trendstream.produce.PostProducer;
 import io.trendstream.produce.ProducerSettings;
-import io.trendstream.source.PostSource;
 import io.trendstream.source.SyntheticSource;
 import io.trendstream.source.Vocabulary;
 import io.trendstream.store.LiveStore;
@@ -89,7 +87,8 @@ public final class LatencyProbe {
     watcher.start();
     long measureFrom = System.nanoTime() + warmup.toNanos();
     ProbingSource source = new ProbingSource(
-        new SyntheticSource(seed, System.currentTimeMillis(), rate, vocabulary), every, sentAt);
+        new SyntheticSource(seed, System.currentTimeMillis(), rate, vocabulary), every, sentAt,
+        n -> PROBE_PREFIX + n, ProbingSource.Key.WORD);
     PostProducer producer = new PostProducer(new ProducerSettings(config.bootstrapServers),
         source, new PostProducer.Options(config.topic, rate, posts), s -> {});
     try {
@@ -152,38 +151,6 @@ public final class LatencyProbe {
     }
     int rank = (int) Math.ceil(p / 100.0 * sorted.size());
     return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
-  }
-
-  /** Adds a marker word to every n-th post and notes when it was handed to the producer. */
-  private static final class ProbingSource implements PostSource {
-    private final PostSource inner;
-    private final int every;
-    private final Map<String, Long> sentAt;
-    private long n;
-
-    ProbingSource(PostSource inner, int every, Map<String, Long> sentAt) {
-      this.inner = inner;
-      this.every = every;
-      this.sentAt = sentAt;
-    }
-
-    @Override
-    public Post next() throws Exception {
-      Post p = inner.next();
-      if (p == null || n++ % every != 0) {
-        return p;
-      }
-      String marker = PROBE_PREFIX + n;
-      Post probe = new Post(p.createdAt(), p.id(), p.idStr(), p.text() + " " + marker,
-          p.retweetCount(), p.favoriteCount(), p.favorited(), p.retweeted(), p.lang());
-      sentAt.put(marker, System.nanoTime());
-      return probe;
-    }
-
-    @Override
-    public String describe() {
-      return inner.describe() + " with probes";
-    }
   }
 
   /**
