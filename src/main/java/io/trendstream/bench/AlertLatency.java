@@ -261,7 +261,7 @@ public final class AlertLatency {
       return figures;
     } finally {
       if (workDir == null) {
-        KafkaStreamsWordCount.deleteQuietly(work);
+        Dirs.deleteQuietly(work);
       }
     }
   }

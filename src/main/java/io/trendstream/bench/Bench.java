@@ -14,6 +14,7 @@ import io.trendstream.produce.PostProducer;
 import io.trendstream.produce.ProducerSettings;
 import io.trendstream.source.PostSource;
 import io.trendstream.source.SyntheticSource;
+import io.trendstream.source.Vocabulary;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
@@ -56,6 +58,13 @@ public final class Bench {
   /** Settings of the bench's Spark session, under --conf: sized for 2 cores. */
   public static final Map<String, String> SPARK_DEFAULTS =
       Map.of("spark.sql.shuffle.partitions", "2");
+
+  /** Thrown when every engine asked for is a peer and the peers are not built here. */
+  public static final class PeersUnavailable extends RuntimeException {
+    public PeersUnavailable(String message) {
+      super(message);
+    }
+  }
 
   /** Thrown when an engine's counts differ from the reference. */
   public static final class CountMismatch extends RuntimeException {
@@ -115,33 +124,54 @@ public final class Bench {
           ? null
           : new BenchMetrics(spark, metrics, broker.bootstrapServers());
 
-      String topic = "bench-" + System.currentTimeMillis();
-      broker.createTopic(topic, settings.partitions(), (short) 1);
-      double perEventSecond = settings.posts() / (double) EVENT_SPAN_SECONDS;
-      preload(broker.bootstrapServers(), topic, perEventSecond, report);
-      report.phaseMemory.put("preload", memory.resetPhase());
-
       StreamConfig base = new StreamConfig();
       base.bootstrapServers = broker.bootstrapServers();
-      step("computing the reference counts from the source");
-      Reference ref = Reference.compute(source(perEventSecond), settings.posts(),
-          durationMillis(base.window), durationMillis(base.slide));
-      step("reference: %,d words (%,d distinct), whitespace %,d tokens (%,d distinct), "
-              + "%,d (window, word) pairs",
-          ref.wordsTokens, ref.words.size(), ref.whitespaceTokens, ref.whitespace.size(),
-          ref.windowed.size());
+      List<Engine> engineList = runnable(settings.engines());
+      String topic = null;
+      Reference stateReference = null;
+      Engines engines = null;
+      try {
+        for (Vocabulary feed : settings.feeds()) {
+          long posts = settings.posts(feed);
+          String feedTopic = "bench-" + feed.flagValue() + "-" + System.currentTimeMillis();
+          broker.createTopic(feedTopic, settings.partitions(), (short) 1);
+          double perEventSecond = posts / (double) EVENT_SPAN_SECONDS;
+          BenchReport.Feed result = report.feed(feed);
+          result.posts = posts;
+          preload(broker.bootstrapServers(), feedTopic, feed, posts, perEventSecond, result);
+          report.phaseMemory.put("preload " + feed.flagValue(), memory.resetPhase());
 
-      Engines engines = new Engines(spark, base, work, settings.posts(), settings.partitions());
-      throughput(engines, topic, ref, report);
-      report.phaseMemory.put("throughput", memory.resetPhase());
+          step("computing the reference counts from the source (%s feed)", feed.flagValue());
+          Reference ref = Reference.compute(source(feed, perEventSecond), posts,
+              durationMillis(base.window), durationMillis(base.slide));
+          step("reference: %,d words (%,d distinct), whitespace %,d tokens (%,d distinct), "
+                  + "%,d (window, word) pairs",
+              ref.wordsTokens, ref.words.size(), ref.whitespaceTokens, ref.whitespace.size(),
+              ref.windowed.size());
+          if (engines == null) {
+            engines = new Engines(spark, base, work, settings, engineList);
+          }
+          throughput(engines, engineList, feed, feedTopic, ref, result, report);
+          report.phaseMemory.put("throughput " + feed.flagValue(), memory.resetPhase());
+          if (feed == BenchSettings.VOCABULARY) {
+            topic = feedTopic;
+            stateReference = ref;
+          }
+        }
+      } finally {
+        if (engines != null) {
+          engines.close();
+        }
+      }
 
-      if (settings.state() && settings.engines().contains(Engine.TRENDSTREAM_WINDOWED)) {
+      if (settings.state() && topic != null
+          && settings.engines().contains(Engine.TRENDSTREAM_WINDOWED)) {
         long perBatch = Math.max(1, (settings.posts() + STATE_BATCHES - 1) / STATE_BATCHES);
         step("windowed state: the windowed query in batches of %,d posts", perBatch);
-        SparkWordCount.Result r = engines.spark.windowed(topic,
+        SparkWordCount.Result r = engines.spark().windowed(topic,
             io.trendstream.pipeline.Tokenizer.WORDS,
             Map.of("maxOffsetsPerTrigger", Long.toString(perBatch)));
-        check(Engine.TRENDSTREAM_WINDOWED, ref, r.counts(), report);
+        check(Engine.TRENDSTREAM_WINDOWED, stateReference, r.counts(), report);
         report.stateMaxOffsetsPerTrigger = perBatch;
         report.stateBatches = r.batches();
         report.phaseMemory.put("windowed state", memory.resetPhase());
@@ -169,60 +199,76 @@ public final class Bench {
         benchMetrics = null;
       }
       if (settings.workDir() == null) {
-        KafkaStreamsWordCount.deleteQuietly(work);
+        Dirs.deleteQuietly(work);
       }
     }
     report.loadAfter = loadAverage();
     return report;
   }
 
-  private void preload(String bootstrap, String topic, double perEventSecond,
-      BenchReport report) {
-    step("preloading %,d posts into %s", settings.posts(), topic);
+  private void preload(String bootstrap, String topic, Vocabulary feed, long posts,
+      double perEventSecond, BenchReport.Feed result) {
+    step("preloading %,d posts of the %s feed into %s", posts, feed.flagValue(), topic);
     PostProducer producer = new PostProducer(new ProducerSettings(bootstrap),
-        source(perEventSecond), new PostProducer.Options(topic, 0, settings.posts()), s -> {});
+        source(feed, perEventSecond), new PostProducer.Options(topic, 0, posts), s -> {});
     long t0 = System.nanoTime();
     PostProducer.Status done = producer.run();
-    report.preloadSeconds = (System.nanoTime() - t0) / 1e9;
-    if (done.acked() != settings.posts()) {
+    result.preloadSeconds = (System.nanoTime() - t0) / 1e9;
+    if (done.acked() != posts) {
       throw new IllegalStateException("preload acked " + done.acked() + " of "
-          + settings.posts() + " posts" + (done.lastError() != null
+          + posts + " posts" + (done.lastError() != null
               ? " (" + done.lastError() + ")" : ""));
     }
     // Bytes are known only after the reference pass; the JSON sizes are summed there.
   }
 
-  private SyntheticSource source(double perEventSecond) {
+  private SyntheticSource source(Vocabulary feed, double perEventSecond) {
     return new SyntheticSource(settings.seed(), EVENT_START.toEpochMilli(), perEventSecond,
-        BenchSettings.VOCABULARY);
+        feed);
   }
 
-  private void throughput(Engines engines, String topic, Reference ref, BenchReport report)
-      throws Exception {
-    report.preloadBytes = ref.jsonBytes;
-    step("preload: %,.0f posts/s, %.1f MB/s", report.preloadPostsPerSecond(),
-        report.preloadMbPerSecond());
-    for (Engine e : settings.engines()) {
-      report.runs.put(e, new ArrayList<>());
-      report.cpu.put(e, new ArrayList<>());
+  /** The engines this build can run: without the peers' build, the others, said in one line. */
+  private List<Engine> runnable(List<Engine> wanted) {
+    if (wanted.stream().noneMatch(Engine::peer) || PeerEngines.classpath() != null) {
+      return wanted;
     }
-    int rounds = settings.warmups() + settings.runs();
+    List<Engine> rest = wanted.stream().filter(e -> !e.peer()).toList();
+    step("skipping %s: %s", wanted.stream().filter(Engine::peer).map(e -> e.key)
+        .collect(java.util.stream.Collectors.joining(", ")), PeerEngines.unavailable());
+    if (rest.isEmpty()) {
+      throw new PeersUnavailable("no engine left to run: " + PeerEngines.unavailable());
+    }
+    return rest;
+  }
+
+  private void throughput(Engines engines, List<Engine> engineList, Vocabulary feed,
+      String topic, Reference ref, BenchReport.Feed result, BenchReport report)
+      throws Exception {
+    result.preloadBytes = ref.jsonBytes;
+    step("preload: %,.0f posts/s, %.1f MB/s", result.preloadPostsPerSecond(),
+        result.preloadMbPerSecond());
+    for (Engine e : engineList) {
+      result.runs.put(e, new ArrayList<>());
+      result.cpu.put(e, new ArrayList<>());
+    }
+    int warmups = settings.warmups(feed);
+    int rounds = warmups + settings.runs();
     for (int round = 0; round < rounds; round++) {
-      boolean warm = round < settings.warmups();
-      for (Engine e : settings.engines()) {
+      boolean warm = round < warmups;
+      for (Engine e : engineList) {
         System.gc();
         long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
-        Map<String, Long> counts = engines.count(e, topic, ref.tokens(e.tokenizer));
+        PeerEngines.Counted counted = engines.count(e, topic, ref.tokens(e.tokenizer));
         double seconds = (System.nanoTime() - t0) / 1e9;
-        double cpu = (processCpuNanos() - cpu0) / 1e9;
-        check(e, ref, counts, report);
-        step("%s %-32s %-10s %6.2f s  %,10.0f posts/s  cpu %6.2f s", warm ? "warm-up" : "run "
-                + (round - settings.warmups() + 1), e.key, e.tokenizer.flagValue(), seconds,
-            settings.posts() / seconds, cpu);
+        double cpu = (processCpuNanos() - cpu0) / 1e9 + counted.cpuSeconds();
+        check(e, ref, counted.counts(), report);
+        step("%s %-9s %-26s %-10s %6.2f s  %,10.0f posts/s  cpu %6.2f s",
+            warm ? "warm-up" : "run " + (round - warmups + 1), feed.flagValue(), e.key,
+            e.tokenizer.flagValue(), seconds, result.posts / seconds, cpu);
         if (!warm) {
-          report.runs.get(e).add(seconds);
-          report.cpu.get(e).add(cpu);
+          result.runs.get(e).add(seconds);
+          result.cpu.get(e).add(cpu);
         }
       }
     }
@@ -325,41 +371,65 @@ public final class Bench {
   }
 
   /** One place that knows how to run each engine kind. */
-  private static final class Engines {
-    final SparkWordCount spark;
-    final KafkaStreamsWordCount kafkaStreams;
-    final BaselineWordCount baseline;
-    final int partitions;
+  private static final class Engines implements AutoCloseable {
+    private final SparkWordCount spark;
+    private final BaselineWordCount baseline;
+    private final PeerEngines peers;
+    private final int partitions;
+    private final long windowMs;
+    private final long slideMs;
+    private final long watermarkMs;
 
-    Engines(SparkSession session, StreamConfig base, Path work, long posts, int partitions)
-        throws IOException {
-      Duration timeout = Duration.ofSeconds(120 + posts / 2_000);
+    Engines(SparkSession session, StreamConfig base, Path work, BenchSettings settings,
+        List<Engine> engines) throws IOException, InterruptedException {
+      Duration timeout = Duration.ofSeconds(120 + settings.posts() / 2_000);
       spark = new SparkWordCount(session, base,
           Files.createDirectories(work.resolve("checkpoints")));
-      kafkaStreams = new KafkaStreamsWordCount(base.bootstrapServers,
-          Files.createDirectories(work.resolve("kafka-streams")), timeout);
       // The same consumer settings as the job's Kafka source: tuning one side only would
       // flatter it.
-      baseline = new BaselineWordCount(base.bootstrapServers, timeout,
-          Map.of("max.poll.records", StreamingJob.MAX_POLL_RECORDS,
-              "fetch.max.wait.ms", StreamingJob.FETCH_MAX_WAIT_MS));
-      this.partitions = partitions;
+      Map<String, String> consumer = Map.of("max.poll.records", StreamingJob.MAX_POLL_RECORDS,
+          "fetch.max.wait.ms", StreamingJob.FETCH_MAX_WAIT_MS);
+      baseline = new BaselineWordCount(base.bootstrapServers, timeout, consumer);
+      peers = engines.stream().anyMatch(Engine::peer)
+          ? new PeerEngines(PeerEngines.classpath(), base.bootstrapServers,
+              work.resolve("peers"), timeout, settings.flinkCheckpointInterval(), consumer)
+          : null;
+      this.partitions = settings.partitions();
+      windowMs = durationMillis(base.window);
+      slideMs = durationMillis(base.slide);
+      watermarkMs = durationMillis(base.watermark);
     }
 
-    Map<String, Long> count(Engine e, String topic, long expectedTokens) throws Exception {
+    SparkWordCount spark() {
+      return spark;
+    }
+
+    PeerEngines.Counted count(Engine e, String topic, long expectedTokens) throws Exception {
+      if (e.peer()) {
+        return peers.count(e, topic, expectedTokens, windowMs, slideMs, watermarkMs);
+      }
+      return new PeerEngines.Counted(countHere(e, topic), 0);
+    }
+
+    private Map<String, Long> countHere(Engine e, String topic) throws Exception {
       switch (e.kind) {
         case SPARK_RUNNING:
           return spark.running(topic, e.tokenizer, Map.of()).counts();
         case SPARK_WINDOWED:
           return spark.windowed(topic, e.tokenizer, Map.of()).counts();
-        case KAFKA_STREAMS:
-          return kafkaStreams.count(topic, e.tokenizer, expectedTokens);
         case BASELINE_1THREAD:
           return baseline.count(topic, e.tokenizer, 1);
         case BASELINE_PER_PARTITION:
           return baseline.count(topic, e.tokenizer, partitions);
         default:
           throw new IllegalArgumentException(e.toString());
+      }
+    }
+
+    @Override
+    public void close() {
+      if (peers != null) {
+        peers.close();
       }
     }
   }

@@ -26,6 +26,11 @@ import java.util.Objects;
  * @param master Spark master of this JVM and of the cold-start child
  * @param sparkConf Spark settings on top of {@link Bench#SPARK_DEFAULTS}
  * @param workDir broker log, checkpoints and state dirs; null = a temp dir removed at the end
+ * @param feeds the synthetic vocabularies the throughput phase runs on, each in a topic of its
+ *     own: {@link #VOCABULARY} with {@code posts} posts, the others with {@code feedPosts}
+ * @param feedPosts posts of each feed other than {@link #VOCABULARY}, which also get at most
+ *     one warm-up: their vocabularies make the reference and every engine's result much larger
+ * @param flinkCheckpointInterval how often the Flink engines take exactly-once checkpoints
  */
 public record BenchSettings(
     long posts,
@@ -42,7 +47,10 @@ public record BenchSettings(
     boolean state,
     String master,
     Map<String, String> sparkConf,
-    Path workDir) {
+    Path workDir,
+    List<Vocabulary> feeds,
+    long feedPosts,
+    Duration flinkCheckpointInterval) {
 
   public static final long DEFAULT_POSTS = 1_000_000;
   public static final long QUICK_POSTS = 50_000;
@@ -74,6 +82,20 @@ public record BenchSettings(
    */
   public static final Vocabulary VOCABULARY = Vocabulary.SMALL;
   public static final String DEFAULT_MASTER = "local[2]";
+  /** Today's feed first (its figures stay comparable), then the long tails of issue 10. */
+  public static final List<Vocabulary> DEFAULT_FEEDS =
+      List.of(Vocabulary.SMALL, Vocabulary.REALISTIC, Vocabulary.STRESS);
+  /**
+   * A quarter of the small feed's: the realistic and stress results hold 10² to 10³ times more
+   * keys, and three feeds at 1 M posts each would triple a full run on 2 cores.
+   */
+  public static final long DEFAULT_FEED_POSTS = 250_000;
+  public static final long QUICK_FEED_POSTS = 5_000;
+  /**
+   * The live job's micro-batches take about 0.5-1 s here (docs/benchmarks.md, latency phase),
+   * each one a state checkpoint: Flink snapshots its state as often.
+   */
+  public static final int DEFAULT_FLINK_CHECKPOINT_MS = 1000;
 
   public BenchSettings {
     if (posts < 1) {
@@ -93,61 +115,103 @@ public record BenchSettings(
     engines = List.copyOf(engines);
     sparkConf = Map.copyOf(sparkConf);
     Objects.requireNonNull(master, "master");
+    feeds = List.copyOf(feeds);
+    if (feeds.isEmpty()) {
+      throw new IllegalArgumentException("need at least one feed");
+    }
+    if (feedPosts < 1) {
+      throw new IllegalArgumentException("feed posts must be >= 1, got " + feedPosts);
+    }
+    if (flinkCheckpointInterval.isNegative() || flinkCheckpointInterval.isZero()) {
+      throw new IllegalArgumentException("the Flink checkpoint interval must be > 0");
+    }
+  }
+
+  /** Posts preloaded for a feed. */
+  public long posts(Vocabulary feed) {
+    return feed == VOCABULARY ? posts : feedPosts;
+  }
+
+  /** Warm-ups for a feed: at most one beyond {@link #VOCABULARY}. */
+  public int warmups(Vocabulary feed) {
+    return feed == VOCABULARY ? warmups : Math.min(warmups, 1);
   }
 
   /** The full benchmark. */
   public static BenchSettings defaults() {
     return new BenchSettings(DEFAULT_POSTS, DEFAULT_WARMUPS, DEFAULT_RUNS, DEFAULT_LATENCY_RATE,
         DEFAULT_LATENCY_WARMUP, DEFAULT_LATENCY_DURATION, DEFAULT_PARTITIONS, DEFAULT_SEED,
-        List.of(Engine.values()), true, true, true, DEFAULT_MASTER, Map.of(), null);
+        List.of(Engine.values()), true, true, true, DEFAULT_MASTER, Map.of(), null,
+        DEFAULT_FEEDS, DEFAULT_FEED_POSTS, Duration.ofMillis(DEFAULT_FLINK_CHECKPOINT_MS));
   }
 
   /** The small version: every phase, fewer posts, one timed run, a short latency phase. */
   public static BenchSettings quick() {
     return new BenchSettings(QUICK_POSTS, QUICK_WARMUPS, QUICK_RUNS, DEFAULT_LATENCY_RATE,
         QUICK_LATENCY_WARMUP, QUICK_LATENCY_DURATION, DEFAULT_PARTITIONS, DEFAULT_SEED,
-        List.of(Engine.values()), true, true, true, DEFAULT_MASTER, Map.of(), null);
+        List.of(Engine.values()), true, true, true, DEFAULT_MASTER, Map.of(), null,
+        DEFAULT_FEEDS, QUICK_FEED_POSTS, Duration.ofMillis(DEFAULT_FLINK_CHECKPOINT_MS));
   }
 
   public BenchSettings withPosts(long n) {
     return new BenchSettings(n, warmups, runs, latencyRate, latencyWarmup, latencyDuration,
-        partitions, seed, engines, latency, coldStart, state, master, sparkConf, workDir);
+        partitions, seed, engines, latency, coldStart, state, master, sparkConf, workDir,
+        feeds, feedPosts, flinkCheckpointInterval);
   }
 
   public BenchSettings withRuns(int newWarmups, int newRuns) {
     return new BenchSettings(posts, newWarmups, newRuns, latencyRate, latencyWarmup,
         latencyDuration, partitions, seed, engines, latency, coldStart, state, master, sparkConf,
-        workDir);
+        workDir,
+        feeds, feedPosts, flinkCheckpointInterval);
   }
 
   public BenchSettings withLatency(double rate, Duration warmup, Duration duration) {
     return new BenchSettings(posts, warmups, runs, rate, warmup, duration, partitions, seed,
-        engines, latency, coldStart, state, master, sparkConf, workDir);
+        engines, latency, coldStart, state, master, sparkConf, workDir,
+        feeds, feedPosts, flinkCheckpointInterval);
   }
 
   public BenchSettings withEngines(List<Engine> list) {
     return new BenchSettings(posts, warmups, runs, latencyRate, latencyWarmup, latencyDuration,
-        partitions, seed, list, latency, coldStart, state, master, sparkConf, workDir);
+        partitions, seed, list, latency, coldStart, state, master, sparkConf, workDir,
+        feeds, feedPosts, flinkCheckpointInterval);
   }
 
   public BenchSettings withPhases(boolean runLatency, boolean runColdStart, boolean runState) {
     return new BenchSettings(posts, warmups, runs, latencyRate, latencyWarmup, latencyDuration,
         partitions, seed, engines, runLatency, runColdStart, runState, master, sparkConf,
-        workDir);
+        workDir,
+        feeds, feedPosts, flinkCheckpointInterval);
   }
 
   public BenchSettings withSpark(String newMaster, Map<String, String> conf) {
     return new BenchSettings(posts, warmups, runs, latencyRate, latencyWarmup, latencyDuration,
-        partitions, seed, engines, latency, coldStart, state, newMaster, conf, workDir);
+        partitions, seed, engines, latency, coldStart, state, newMaster, conf, workDir,
+        feeds, feedPosts, flinkCheckpointInterval);
   }
 
   public BenchSettings withSeed(long newSeed) {
     return new BenchSettings(posts, warmups, runs, latencyRate, latencyWarmup, latencyDuration,
-        partitions, newSeed, engines, latency, coldStart, state, master, sparkConf, workDir);
+        partitions, newSeed, engines, latency, coldStart, state, master, sparkConf, workDir,
+        feeds, feedPosts, flinkCheckpointInterval);
   }
 
   public BenchSettings withWorkDir(Path dir) {
     return new BenchSettings(posts, warmups, runs, latencyRate, latencyWarmup, latencyDuration,
-        partitions, seed, engines, latency, coldStart, state, master, sparkConf, dir);
+        partitions, seed, engines, latency, coldStart, state, master, sparkConf, dir,
+        feeds, feedPosts, flinkCheckpointInterval);
+  }
+
+  public BenchSettings withFeeds(List<Vocabulary> list, long postsPerFeed) {
+    return new BenchSettings(posts, warmups, runs, latencyRate, latencyWarmup, latencyDuration,
+        partitions, seed, engines, latency, coldStart, state, master, sparkConf, workDir, list,
+        postsPerFeed, flinkCheckpointInterval);
+  }
+
+  public BenchSettings withFlinkCheckpointInterval(Duration interval) {
+    return new BenchSettings(posts, warmups, runs, latencyRate, latencyWarmup, latencyDuration,
+        partitions, seed, engines, latency, coldStart, state, master, sparkConf, workDir, feeds,
+        feedPosts, interval);
   }
 }

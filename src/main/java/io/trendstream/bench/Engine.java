@@ -8,7 +8,8 @@ import java.util.stream.Collectors;
 
 /**
  * One row of the throughput table: an engine counting words over the preloaded topic with one
- * tokenizer. {@link #key} is the row's name in the JSON report and in {@code --engines}.
+ * tokenizer. {@link #key} is the row's name in the JSON report and in {@code --engines}. The
+ * peers (Kafka Streams, Flink) run in a JVM of their own ({@link PeerEngines}).
  */
 public enum Engine {
   TRENDSTREAM_RUNNING("trendstream_running", "Trendstream running count", Kind.SPARK_RUNNING,
@@ -26,23 +27,56 @@ public enum Engine {
   BASELINE_1THREAD_WHITESPACE("baseline_1thread_whitespace", "hand-written, 1 thread",
       Kind.BASELINE_1THREAD, Tokenizer.WHITESPACE),
   BASELINE_PER_PARTITION("baseline_per_partition", "hand-written, 1 thread per partition",
-      Kind.BASELINE_PER_PARTITION, Tokenizer.WORDS);
+      Kind.BASELINE_PER_PARTITION, Tokenizer.WORDS),
+  FLINK_RUNNING("flink_running", "Flink running count", Kind.FLINK_RUNNING, Tokenizer.WORDS,
+      PeerProtocol.HASHMAP),
+  FLINK_RUNNING_ROCKSDB("flink_running_rocksdb", "Flink running count, RocksDB",
+      Kind.FLINK_RUNNING, Tokenizer.WORDS, PeerProtocol.ROCKSDB),
+  FLINK_WINDOWED("flink_windowed", "Flink windowed count", Kind.FLINK_WINDOWED,
+      Tokenizer.WORDS, PeerProtocol.HASHMAP),
+  FLINK_WINDOWED_ROCKSDB("flink_windowed_rocksdb", "Flink windowed count, RocksDB",
+      Kind.FLINK_WINDOWED, Tokenizer.WORDS, PeerProtocol.ROCKSDB);
 
   /** How an engine counts; several rows share one. */
   public enum Kind {
-    SPARK_RUNNING, SPARK_WINDOWED, KAFKA_STREAMS, BASELINE_1THREAD, BASELINE_PER_PARTITION
+    SPARK_RUNNING(null), SPARK_WINDOWED(null), KAFKA_STREAMS(PeerProtocol.KAFKA_STREAMS),
+    BASELINE_1THREAD(null), BASELINE_PER_PARTITION(null),
+    FLINK_RUNNING(PeerProtocol.FLINK_RUNNING), FLINK_WINDOWED(PeerProtocol.FLINK_WINDOWED);
+
+    /** The peer JVM's job ({@link PeerEngines}); null: runs in the bench's own JVM. */
+    public final String peerJob;
+
+    Kind(String peerJob) {
+      this.peerJob = peerJob;
+    }
+
+    public boolean windowed() {
+      return this == SPARK_WINDOWED || this == FLINK_WINDOWED;
+    }
   }
 
   public final String key;
   public final String label;
   public final Kind kind;
   public final Tokenizer tokenizer;
+  /** Flink's state backend ({@link PeerProtocol#HASHMAP} or ROCKSDB); null for the others. */
+  public final String stateBackend;
 
   Engine(String key, String label, Kind kind, Tokenizer tokenizer) {
+    this(key, label, kind, tokenizer, null);
+  }
+
+  Engine(String key, String label, Kind kind, Tokenizer tokenizer, String stateBackend) {
     this.key = key;
     this.label = label;
     this.kind = kind;
     this.tokenizer = tokenizer;
+    this.stateBackend = stateBackend;
+  }
+
+  /** Runs in the peer JVM, whose libraries only a source build has ({@link PeerEngines}). */
+  public boolean peer() {
+    return kind.peerJob != null;
   }
 
   /**

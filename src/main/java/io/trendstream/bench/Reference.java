@@ -27,7 +27,7 @@ public final class Reference {
 
   /** The key {@link #windowed} and the windowed engine use for one (window, word). */
   public static String windowKey(long windowStartEpochSecond, String word) {
-    return windowStartEpochSecond + "|" + word;
+    return PeerProtocol.windowKey(windowStartEpochSecond, word);
   }
 
   public static Reference compute(SyntheticSource source, long posts, long windowMs,
@@ -55,7 +55,7 @@ public final class Reference {
   }
 
   public Map<String, Long> counts(Engine engine) {
-    if (engine.kind == Engine.Kind.SPARK_WINDOWED) {
+    if (engine.kind.windowed()) {
       return windowed;
     }
     return engine.tokenizer == Tokenizer.WORDS ? words : whitespace;

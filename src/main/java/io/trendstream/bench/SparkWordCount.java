@@ -143,7 +143,7 @@ public final class SparkWordCount {
       out.add(new BatchState(p.batchId(), p.numInputRows(), stateRows, dropped,
           p.eventTime().getOrDefault("watermark", ""), pairs));
     }
-    KafkaStreamsWordCount.deleteQuietly(checkpointRoot.resolve(q.name()));
+    Dirs.deleteQuietly(checkpointRoot.resolve(q.name()));
     return out;
   }
 

@@ -1,10 +1,8 @@
-package io.trendstream.bench;
+package io.trendstream.peers;
 
+import io.trendstream.bench.Dirs;
 import io.trendstream.pipeline.PostFields;
 import io.trendstream.pipeline.Tokenizer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -47,7 +45,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * default store (RocksDB with its record cache and changelog topic). That is exactly what
  * {@code groupBy(word).count()} builds; the explicit repartition only gives the counting side a
  * place to count the words it has seen, so the run knows when it is done. Settings are Kafka
- * Streams' defaults (at-least-once) apart from 2 stream threads and a temp state dir.
+ * Streams' defaults (at-least-once) apart from 2 stream threads and a temp state dir. Runs in
+ * the bench's peer JVM ({@link PeerMain}), never in the product's.
  */
 public final class KafkaStreamsWordCount {
   public static final int THREADS = 2;
@@ -102,11 +101,11 @@ public final class KafkaStreamsWordCount {
       streams.close(Duration.ofSeconds(30));
       streams.cleanUp();
       deleteInternalTopics(appId);
-      deleteQuietly(stateDir);
+      Dirs.deleteQuietly(stateDir);
     }
   }
 
-  static Topology topology(String topic, Tokenizer tokenizer, LongAdder counted) {
+  private static Topology topology(String topic, Tokenizer tokenizer, LongAdder counted) {
     StreamsBuilder builder = new StreamsBuilder();
     builder.stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
         .flatMapValues(value -> {
@@ -178,23 +177,6 @@ public final class KafkaStreamsWordCount {
       }
     } catch (Exception e) {
       // Only disk space is at stake; the broker's dir is removed at the end anyway.
-    }
-  }
-
-  static void deleteQuietly(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(f -> {
-        try {
-          Files.deleteIfExists(f);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    } catch (IOException | UncheckedIOException e) {
-      // A leftover temp file is not worth failing a benchmark for.
     }
   }
 }
