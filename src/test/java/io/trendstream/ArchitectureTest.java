@@ -1,6 +1,7 @@
 package io.trendstream;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -38,6 +39,18 @@ class ArchitectureTest {
 
   @ArchTest
   static final ArchRule layersPointDownOnly = layers();
+
+  /**
+   * The benchmark's peers (Flink, Kafka Streams; src/peers) run in a JVM of their own: their
+   * libraries are on the compile class path (provided scope) but not at run time, so a product
+   * class using them, or the peers' code, would fail only when run.
+   */
+  @ArchTest
+  static final ArchRule noPeerLibraries = noClasses()
+      .should().dependOnClassesThat()
+      .resideInAnyPackage("org.apache.flink..", "org.apache.kafka.streams..",
+          "io.trendstream.peers..")
+      .as("no product class uses Flink, Kafka Streams or io.trendstream.peers");
 
   /** A new package must be given its place in {@link #LAYERS}, or the rule would skip it. */
   @ArchTest

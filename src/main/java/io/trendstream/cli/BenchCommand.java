@@ -7,6 +7,7 @@ import io.trendstream.bench.BenchReport;
 import io.trendstream.bench.BenchSettings;
 import io.trendstream.bench.Engine;
 import io.trendstream.common.UserError;
+import io.trendstream.source.Vocabulary;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,8 +22,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code trendstream bench}: Trendstream against Kafka Streams and a hand-written consumer on
- * the embedded broker (see {@link Bench}). Input: flags. Output: progress on stderr, the table
+ * {@code trendstream bench}: Trendstream against Flink, Kafka Streams and a hand-written
+ * consumer on the embedded broker (see {@link Bench}). Input: flags. Output: progress on stderr, the table
  * on stdout, optionally the JSON report ({@code --json FILE}). Exit 1 with one line when an
  * engine's counts differ from the reference.
  */
@@ -32,10 +33,11 @@ import picocli.CommandLine.Spec;
     subcommands = {BenchServingCommand.class, BenchTrendingCommand.class},
     description = {
         "Benchmark: preload posts into the embedded broker, time Trendstream's word counts, "
-            + "Kafka Streams and a hand-written consumer over them (counts must agree), then "
-            + "latency at a fixed rate, memory, and cold start.",
-        "Takes about 6 minutes at the defaults; --quick runs a small version in about a "
-            + "minute. Use an otherwise idle machine."})
+            + "Flink, Kafka Streams and a hand-written consumer over them on three "
+            + "vocabularies (counts must agree), then latency at a fixed rate, memory, and "
+            + "cold start.",
+        "Takes about 15 minutes at the defaults; --quick runs a small version in a few "
+            + "minutes. Use an otherwise idle machine."})
 public final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -65,8 +67,27 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Comma-separated throughput rows to run (default: all): "
           + "trendstream_running, trendstream_running_whitespace, trendstream_windowed, "
           + "kafka_streams, kafka_streams_whitespace, baseline_1thread, "
-          + "baseline_1thread_whitespace, baseline_per_partition.")
+          + "baseline_1thread_whitespace, baseline_per_partition, flink_running, "
+          + "flink_running_rocksdb, flink_windowed, flink_windowed_rocksdb. Kafka Streams and "
+          + "Flink run in a JVM of their own and need a source build.")
   String engines;
+
+  @Option(names = "--feeds", paramLabel = "LIST", split = ",",
+      description = "Synthetic vocabularies the throughput engines run on, each in its own "
+          + "topic (default: small,realistic,stress): small is today's feed of 2,507 words "
+          + "with --posts posts, the others get --feed-posts.")
+  List<String> feeds;
+
+  @Option(names = "--feed-posts", paramLabel = "N",
+      description = "Posts of each feed other than small (default: "
+          + BenchSettings.DEFAULT_FEED_POSTS + "; --quick: " + BenchSettings.QUICK_FEED_POSTS
+          + "); they get at most one warm-up.")
+  Long feedPosts;
+
+  @Option(names = "--flink-checkpoint-ms", paramLabel = "MS",
+      description = "Exactly-once checkpoint interval of the Flink engines (default: "
+          + BenchSettings.DEFAULT_FLINK_CHECKPOINT_MS + ", about the live job's batch time).")
+  Long flinkCheckpointMs;
 
   @Option(names = "--rate", paramLabel = "POSTS_PER_S",
       description = "Producer rate of the latency phase (default: "
@@ -156,6 +177,8 @@ public final class BenchCommand implements Callable<Integer> {
       report = bench.run();
     } catch (Bench.CountMismatch e) {
       throw new UserError("benchmark failed: " + e.getMessage(), e);
+    } catch (Bench.PeersUnavailable e) {
+      throw new UserError("bench: " + e.getMessage(), e);
     }
     out.println();
     out.print(report.table());
@@ -231,6 +254,31 @@ public final class BenchCommand implements Callable<Integer> {
         throw bad("need --latency-seconds >= 1 and --latency-warmup-seconds >= 0");
       }
       s = s.withLatency(r, Duration.ofSeconds(w), Duration.ofSeconds(d));
+    }
+    if (feeds != null || feedPosts != null) {
+      List<Vocabulary> list = s.feeds();
+      if (feeds != null) {
+        try {
+          list = feeds.stream().map(String::trim).filter(f -> !f.isEmpty())
+              .map(Vocabulary::of).distinct().toList();
+        } catch (IllegalArgumentException e) {
+          throw bad("--feeds: " + e.getMessage());
+        }
+        if (list.isEmpty()) {
+          throw bad("--feeds is empty");
+        }
+      }
+      long n = feedPosts != null ? feedPosts : s.feedPosts();
+      if (n < 1) {
+        throw bad("--feed-posts " + n + " is not >= 1");
+      }
+      s = s.withFeeds(list, n);
+    }
+    if (flinkCheckpointMs != null) {
+      if (flinkCheckpointMs < 1) {
+        throw bad("--flink-checkpoint-ms " + flinkCheckpointMs + " is not >= 1");
+      }
+      s = s.withFlinkCheckpointInterval(Duration.ofMillis(flinkCheckpointMs));
     }
     s = s.withPhases(!noLatency, !noColdStart, !noState);
     if (seed != null) {

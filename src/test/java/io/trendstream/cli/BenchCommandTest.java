@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trendstream.bench.BenchSettings;
 import io.trendstream.bench.Engine;
+import io.trendstream.source.Vocabulary;
 import io.trendstream.testing.Cli;
 import java.time.Duration;
 import java.util.List;
@@ -53,6 +54,38 @@ class BenchCommandTest {
     Cli.Result run = Cli.run("bench", "--engines", "flink", "--no-latency");
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err()).contains("unknown engine 'flink'");
+  }
+
+  @Test
+  void feedsAndTheFlinkCheckpointIntervalHaveFlags() throws Exception {
+    BenchSettings d = parse();
+    assertThat(d.feeds()).containsExactly(Vocabulary.SMALL, Vocabulary.REALISTIC,
+        Vocabulary.STRESS);
+    assertThat(d.feedPosts()).isEqualTo(BenchSettings.DEFAULT_FEED_POSTS);
+    assertThat(d.flinkCheckpointInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(parse("--quick").feedPosts()).isEqualTo(BenchSettings.QUICK_FEED_POSTS);
+    BenchSettings s = parse("--feeds", "stress, small", "--feed-posts", "700",
+        "--flink-checkpoint-ms", "250", "--engines", "flink_windowed_rocksdb");
+    assertThat(s.feeds()).containsExactly(Vocabulary.STRESS, Vocabulary.SMALL);
+    assertThat(s.posts(Vocabulary.STRESS)).isEqualTo(700);
+    assertThat(s.posts(Vocabulary.SMALL)).isEqualTo(1_000_000);
+    assertThat(s.warmups(Vocabulary.STRESS)).isEqualTo(1);
+    assertThat(s.flinkCheckpointInterval()).isEqualTo(Duration.ofMillis(250));
+    assertThat(s.engines()).containsExactly(Engine.FLINK_WINDOWED_ROCKSDB);
+    assertThat(Engine.FLINK_WINDOWED_ROCKSDB.peer()).isTrue();
+    assertThat(Engine.TRENDSTREAM_WINDOWED.peer()).isFalse();
+  }
+
+  @Test
+  void badFeedsAreOneLine() {
+    assertThatThrownBy(() -> parse("--feeds", "huge"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("unknown vocabulary 'huge'");
+    for (List<String> args : List.of(List.of("--feed-posts", "0"),
+        List.of("--flink-checkpoint-ms", "0"), List.of("--feeds", ","))) {
+      assertThatThrownBy(() -> parse(args.toArray(String[]::new))).as(args.toString())
+          .isInstanceOf(CommandLine.ParameterException.class);
+    }
   }
 
   @Test
