@@ -29,16 +29,17 @@ import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * {@code trendstream bench}: Trendstream's queries against Kafka Streams and a hand-written
- * consumer, side by side, on the embedded broker, in one JVM. Input: {@link BenchSettings}.
+ * {@code trendstream bench}: Trendstream's queries against Flink, Kafka Streams and a
+ * hand-written consumer, side by side, on the embedded broker; the peers (Flink, Kafka Streams)
+ * in a child JVM ({@link PeerEngines}), the rest in this one. Input: {@link BenchSettings}.
  * Output: a {@link BenchReport}; progress lines on the given writer. Phases:
  *
  * <ol>
- *   <li>preload N synthetic posts (fixed seed, {@link BenchSettings#VOCABULARY}) into a fresh
- *       topic with the project's producer;
- *   <li>count every post on it with each engine, round-robin, warm-ups first; each run's counts
- *       must equal the {@link Reference} counts computed from the source itself, or the bench
- *       fails with {@link CountMismatch};
+ *   <li>for each feed ({@link BenchSettings#feeds}, today's {@link BenchSettings#VOCABULARY}
+ *       first): preload its synthetic posts (fixed seed) into a fresh topic with the project's
+ *       producer, then count every post on it with each engine, round-robin, warm-ups first;
+ *       each run's counts must equal the {@link Reference} counts computed from the source
+ *       itself, or the bench fails with {@link CountMismatch};
  *   <li>the windowed query in small batches, to show its state stays bounded by the watermark;
  *   <li>latency of the live job at a fixed rate ({@link LatencyProbe});
  *   <li>latency of the alert path in each mode ({@link AlertLatency});

@@ -81,7 +81,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--feed-posts", paramLabel = "N",
       description = "Posts of each feed other than small (default: "
           + BenchSettings.DEFAULT_FEED_POSTS + "; --quick: " + BenchSettings.QUICK_FEED_POSTS
-          + "); they get at most one warm-up.")
+          + "); they get one warm-up fewer than --warmups.")
   Long feedPosts;
 
   @Option(names = "--flink-checkpoint-ms", paramLabel = "MS",

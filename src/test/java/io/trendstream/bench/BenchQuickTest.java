@@ -42,8 +42,7 @@ class BenchQuickTest {
 
     BenchReport report = new Bench(settings, new PrintWriter(log, true), Main.class).run();
 
-    // One check per engine run and feed (the realistic feed's warm-up too) plus the windowed
-    // state run; any mismatch would have thrown. Flink and Kafka Streams ran in the peer JVM.
+    // One check per engine run and feed plus the windowed state run; any mismatch would have thrown. Flink and Kafka Streams ran in the peer JVM.
     assertThat(report.countChecks).isEqualTo(2 * Engine.values().length + 1);
     for (Engine e : Engine.values()) {
       assertThat(report.runs.get(e)).as(e.key).hasSize(1);

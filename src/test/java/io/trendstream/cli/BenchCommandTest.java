@@ -69,7 +69,9 @@ class BenchCommandTest {
     assertThat(s.feeds()).containsExactly(Vocabulary.STRESS, Vocabulary.SMALL);
     assertThat(s.posts(Vocabulary.STRESS)).isEqualTo(700);
     assertThat(s.posts(Vocabulary.SMALL)).isEqualTo(1_000_000);
+    assertThat(s.warmups(Vocabulary.SMALL)).isEqualTo(2);
     assertThat(s.warmups(Vocabulary.STRESS)).isEqualTo(1);
+    assertThat(parse("--quick").warmups(Vocabulary.REALISTIC)).isZero();
     assertThat(s.flinkCheckpointInterval()).isEqualTo(Duration.ofMillis(250));
     assertThat(s.engines()).containsExactly(Engine.FLINK_WINDOWED_ROCKSDB);
     assertThat(Engine.FLINK_WINDOWED_ROCKSDB.peer()).isTrue();
