@@ -102,6 +102,7 @@ public final class Bench {
   }
 
   public BenchReport run() throws Exception {
+    List<Engine> engineList = runnable(settings.engines());
     BenchReport report = new BenchReport();
     report.posts = settings.posts();
     report.partitions = settings.partitions();
@@ -127,7 +128,6 @@ public final class Bench {
 
       StreamConfig base = new StreamConfig();
       base.bootstrapServers = broker.bootstrapServers();
-      List<Engine> engineList = runnable(settings.engines());
       String topic = null;
       Reference stateReference = null;
       Engines engines = null;
@@ -234,11 +234,11 @@ public final class Bench {
       return wanted;
     }
     List<Engine> rest = wanted.stream().filter(e -> !e.peer()).toList();
-    step("skipping %s: %s", wanted.stream().filter(Engine::peer).map(e -> e.key)
-        .collect(java.util.stream.Collectors.joining(", ")), PeerEngines.unavailable());
     if (rest.isEmpty()) {
       throw new PeersUnavailable("no engine left to run: " + PeerEngines.unavailable());
     }
+    step("skipping %s: %s", wanted.stream().filter(Engine::peer).map(e -> e.key)
+        .collect(java.util.stream.Collectors.joining(", ")), PeerEngines.unavailable());
     return rest;
   }
 
