@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
             + "Flink, Kafka Streams and a hand-written consumer over them on three "
             + "vocabularies (counts must agree), then latency at a fixed rate, memory, and "
             + "cold start.",
-        "Takes about 15 minutes at the defaults; --quick runs a small version in a few "
+        "Takes 15-20 minutes at the defaults; --quick runs a small version in a few "
             + "minutes. Use an otherwise idle machine."})
 public final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
