@@ -33,6 +33,7 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -100,6 +101,15 @@ public final class AlertLatency {
     return out;
   }
 
+  /**
+   * The probes' producer: the product's settings but no linger, so a probe reaches Kafka when it
+   * is handed over (the issue times alerts from the post reaching Kafka); with the default 20 ms
+   * linger the producer's batching, not the alert path, would be most of every sample.
+   */
+  private ProducerSettings probeProducer() {
+    return new ProducerSettings(bootstrap, Map.of(ProducerConfig.LINGER_MS_CONFIG, "0"));
+  }
+
   private Figures once(String topic, Mode mode, double rate, Duration warmup, Duration duration,
       long seed, int run) throws Exception {
     String alertsTopic = "bench-alerts-" + run + "-" + System.currentTimeMillis();
@@ -123,7 +133,7 @@ public final class AlertLatency {
       long posts = (long) Math.ceil(rate * (warmup.toMillis() + duration.toMillis()) / 1000.0);
       int every = (int) Math.max(1, Math.round(rate / LatencyProbe.PROBES_PER_SECOND));
       long measureFrom = System.nanoTime() + warmup.toNanos();
-      PostProducer producer = new PostProducer(new ProducerSettings(bootstrap),
+      PostProducer producer = new PostProducer(probeProducer(),
           new ProbingSource(new SyntheticSource(seed, System.currentTimeMillis(), rate,
               BenchSettings.VOCABULARY), every, sentAt, n -> TERM, ProbingSource.Key.POST_ID),
           new PostProducer.Options(topic, rate, posts), s -> {});
@@ -190,7 +200,7 @@ public final class AlertLatency {
           return "one ready post";
         }
       };
-      new PostProducer(new ProducerSettings(bootstrap), one,
+      new PostProducer(probeProducer(), one,
           new PostProducer.Options(topic, 0, 1), s -> {}).run();
       long until = System.nanoTime() + 1_000_000_000L;
       while (System.nanoTime() < until) {

@@ -324,6 +324,10 @@ public final class Bench {
     step("latency: p50 %.0f ms, p99 %.0f ms, max %.0f ms over %d probes",
         report.latencyPercentile(50), report.latencyPercentile(99),
         report.latencyPercentile(100), r.latenciesMs().size());
+    for (LatencyProbe.BatchTimes b : r.batchTimes()) {
+      step("latency: %s batches: median %.0f ms, p90 %.0f ms, median %.0f rows (%d batches)",
+          b.query(), b.medianMs(), b.p90Ms(), b.medianRows(), b.batches());
+    }
   }
 
   private void coldStart(Path work, Map<String, String> sparkConf, BenchReport report)

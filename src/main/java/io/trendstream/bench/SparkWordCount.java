@@ -2,6 +2,7 @@ package io.trendstream.bench;
 
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.pipeline.StreamingJob;
+import io.trendstream.pipeline.TrendQueries;
 import io.trendstream.pipeline.Tokenizer;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -26,11 +26,11 @@ import org.apache.spark.sql.streaming.Trigger;
 /**
  * Trendstream's own queries over a topic, run to the end with {@code Trigger.AvailableNow}.
  * Input: every record of the topic, through the job's Kafka source
- * ({@link StreamingJob#kafka}) and the job's own queries ({@link StreamingJob#wordCounts},
- * {@link StreamingJob#windowedWordCounts}) with the job's output modes. Output: the final
- * result, kept by a {@code foreachBatch} sink on the driver: word counts (complete mode: the
- * last batch is the table), or windowed counts keyed {@link Reference#windowKey} (update mode:
- * upserted), plus each batch's progress.
+ * ({@link StreamingJob#kafka}) and the job's own queries as it runs them into the store
+ * ({@link StreamingJob#runningCountInput} counted per batch, {@link StreamingJob#windowedWordCounts}
+ * in update mode). Output: the final result, kept by a {@code foreachBatch} sink on the driver:
+ * word counts (each batch's counts added up, as the store adds them), or windowed counts keyed
+ * {@link Reference#windowKey} (update mode: upserted), plus each batch's progress.
  */
 public final class SparkWordCount {
   private static final AtomicInteger RUNS = new AtomicInteger();
@@ -59,15 +59,16 @@ public final class SparkWordCount {
   public Result running(String topic, Tokenizer tokenizer, Map<String, String> sourceOptions)
       throws TimeoutException, StreamingQueryException {
     StreamConfig c = config(topic, tokenizer, sourceOptions);
-    Dataset<Row> counts = StreamingJob.wordCounts(StreamingJob.kafka(c).apply(spark), c);
-    AtomicReference<List<Row>> last = new AtomicReference<>(List.of());
-    StreamingQuery q = start(counts, "running", OutputMode.Complete(),
-        (batch, id) -> last.set(batch.collectAsList()));
+    // As the job runs it into the store: each batch's tokens, counted in the batch and added up
+    // (here in a map on the driver, there by the store's upsert).
+    Dataset<Row> tokens = StreamingJob.runningCountInput(StreamingJob.kafka(c).apply(spark), c);
+    Map<String, Long> out = new java.util.concurrent.ConcurrentHashMap<>();
+    StreamingQuery q = start(tokens, "running", OutputMode.Append(), (batch, id) -> {
+      for (Row r : TrendQueries.wordCounts(batch, null).collectAsList()) {
+        out.merge(r.getString(0), r.getLong(1), Long::sum);
+      }
+    });
     List<BatchState> batches = await(q, null);
-    Map<String, Long> out = new HashMap<>();
-    for (Row r : last.get()) {
-      out.put(r.getString(0), r.getLong(1));
-    }
     return new Result(out, batches);
   }
 

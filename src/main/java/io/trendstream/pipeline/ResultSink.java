@@ -21,6 +21,16 @@ public interface ResultSink {
   StreamingQuery start(String table, Dataset<Row> result, DataStreamWriter<Row> writer)
       throws TimeoutException;
 
+  /**
+   * Whether this sink keeps the running word count itself. The job then hands it, as
+   * {@value StreamingJob#WORD_COUNTS}, each micro-batch's tokens ({@link TrendQueries#TOKENS},
+   * append) instead of Spark's running count, and the sink adds each batch's counts to its
+   * own: the counts are kept once, where they are served, not also in Spark's state store.
+   */
+  default boolean keepsRunningCounts() {
+    return false;
+  }
+
   /** Spark's memory sink: one temp view per query, named after the query. For tests. */
   static ResultSink memory() {
     return (table, result, writer) -> writer.format("memory").start();

@@ -18,7 +18,9 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 /**
  * The live tables' {@link ResultSink}: each micro-batch of {@code tweets} (append),
  * {@code word_counts} and {@code windowed_word_counts} (update: only the keys that changed)
- * goes into the {@link LiveStore} through {@code foreachBatch}, one transaction per batch.
+ * goes into the {@link LiveStore} through {@code foreachBatch}, one transaction per batch. The
+ * running count is kept by the store alone ({@link #keepsRunningCounts}): each batch's tokens are
+ * counted per word in the batch and added to {@code word_counts}.
  *
  * <p>The tasks that computed a batch also encode it as COPY text, a chunk per partition, so the
  * driver only forwards bytes to the server: no per-row objects on the driver, and on a cluster
@@ -48,10 +50,30 @@ public final class StoreSink implements ResultSink {
         StreamConfig.duration(config.slide), StreamConfig.duration(config.watermark));
   }
 
+  /** The store adds each batch's word counts to {@code word_counts} itself. */
+  @Override
+  public boolean keepsRunningCounts() {
+    return true;
+  }
+
   @Override
   public StreamingQuery start(String table, Dataset<Row> result, DataStreamWriter<Row> writer)
       throws TimeoutException {
-    return writer.foreachBatch(batchWriter(store, table, result)).start();
+    boolean tokens = table.equals(StoreTables.WORD_COUNTS)
+        && Arrays.asList(result.columns()).equals(List.of(TrendQueries.TOKENS));
+    return writer.foreachBatch(tokens ? addingWriter(store) : batchWriter(store, table, result))
+        .start();
+  }
+
+  /**
+   * The {@code foreachBatch} function of {@link StreamingJob#runningCountInput}: counts each
+   * batch's tokens per word and adds them to {@code word_counts}, in the transaction that records
+   * the batch id, so a replayed batch is never added twice.
+   */
+  static VoidFunction2<Dataset<Row>, Long> addingWriter(LiveStore store) {
+    return (batch, id) -> write(store, StoreTables.WORD_COUNTS, batch,
+        // The batch carries its tokens: no tokenizer needed.
+        TrendQueries.wordCounts(batch, null), id, true);
   }
 
   /**
@@ -67,21 +89,30 @@ public final class StoreSink implements ResultSink {
       throw new IllegalArgumentException("the " + table + " query yields "
           + Arrays.toString(result.columns()) + ", the store's table has " + expected);
     }
-    return (batch, id) -> {
-      String queryId = batch.sparkSession().sparkContext().getLocalProperty(QUERY_ID_PROPERTY);
-      store.write(table, queryId == null ? "" : queryId, id, new LiveStore.Batch() {
-        @Override
-        public List<byte[]> copyText() {
-          return batch.mapPartitions(ENCODE, Encoders.BINARY()).collectAsList();
-        }
+    return (batch, id) -> write(store, table, batch, batch, id, false);
+  }
 
-        @Override
-        public void skipped() {
-          // Still run the plan, as Spark does for any replayed batch: its state and metrics.
-          batch.write().format("noop").mode("overwrite").save();
-        }
-      });
-    };
+  /** One batch: {@code rows} (computed from {@code batch}) into {@code table}. */
+  private static void write(LiveStore store, String table, Dataset<Row> batch,
+      Dataset<Row> rows, long id, boolean adds) throws Exception {
+    String queryId = batch.sparkSession().sparkContext().getLocalProperty(QUERY_ID_PROPERTY);
+    store.write(table, queryId == null ? "" : queryId, id, new LiveStore.Batch() {
+      @Override
+      public List<byte[]> copyText() {
+        return rows.mapPartitions(ENCODE, Encoders.BINARY()).collectAsList();
+      }
+
+      @Override
+      public boolean adds() {
+        return adds;
+      }
+
+      @Override
+      public void skipped() {
+        // Still run the plan, as Spark does for any replayed batch: its state and metrics.
+        batch.write().format("noop").mode("overwrite").save();
+      }
+    });
   }
 
   private static final MapPartitionsFunction<Row, byte[]> ENCODE = rows -> CopyText.encode(

@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@value #TWEETS}: parsed posts, append;
  *   <li>{@value #WORD_COUNTS}: running count per word, update (only the words that changed);
+ *       for a sink that keeps the running count itself, each batch's tokens, append;
  *   <li>{@value #WINDOWED_WORD_COUNTS}: count per word per event-time window, update.
  * </ul>
  *
@@ -142,7 +143,11 @@ public final class StreamingJob implements AutoCloseable {
       store.scoreTrends(config);
     }
     // Update, not complete: a batch's cost follows the words it changed, not the vocabulary.
-    start(context, WORD_COUNTS, wordCounts(records, config), OutputMode.Update());
+    if (sink.keepsRunningCounts()) {
+      start(context, WORD_COUNTS, runningCountInput(records, config), OutputMode.Append());
+    } else {
+      start(context, WORD_COUNTS, wordCounts(records, config), OutputMode.Update());
+    }
     start(context, WINDOWED_WORD_COUNTS, windowedWordCounts(records, config),
         OutputMode.Update());
     start(context, TWEETS, posts, OutputMode.Append());
@@ -168,6 +173,15 @@ public final class StreamingJob implements AutoCloseable {
    */
   public static Dataset<Row> wordCounts(Dataset<Row> records, StreamConfig config) {
     return TrendQueries.wordCounts(tokenized(records, config), config.tokenizer);
+  }
+
+  /**
+   * The {@value #WORD_COUNTS} query for a sink that keeps the running count
+   * ({@link ResultSink#keepsRunningCounts}): the posts' {@link TrendQueries#TOKENS}, stateless;
+   * the sink counts each batch with {@link TrendQueries#wordCounts} and adds the counts up.
+   */
+  public static Dataset<Row> runningCountInput(Dataset<Row> records, StreamConfig config) {
+    return tokenized(records, config).select(TrendQueries.TOKENS);
   }
 
   /** The {@value #WINDOWED_WORD_COUNTS} query over Kafka-shaped records, as the job runs it. */

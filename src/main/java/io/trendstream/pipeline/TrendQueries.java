@@ -229,7 +229,9 @@ public final class TrendQueries {
   }
 
   /**
-   * Running count per word since the stream began; for complete output mode.
+   * Running count per word since the stream began; for update or complete output mode. Over a
+   * static Dataset (one micro-batch in {@code foreachBatch}) it is that batch's count per word,
+   * which a sink that keeps the running count adds to its own.
    *
    * @param posts {@link #tokenized} (the job's way) or anything with a {@code text} column,
    *     e.g. {@link #posts}

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Input of {@link #write}: the batch's rows as COPY text ({@link CopyText}) in the table's
  * column order. Counts are the current counts of the keys that changed (Spark's update mode),
- * upserted by key; posts are appended. Cost per batch grows with the rows that changed, not with
+ * upserted by key, or a batch's own word counts added to the table's ({@link Batch#adds}: the
+ * running count kept by the store alone); posts are appended. Cost per batch grows with the rows that changed, not with
  * the size of the tables.
  *
  * <p>{@link #countsOnly} opens the same batch writes on a database that holds a copy of the two
@@ -50,6 +51,14 @@ public final class LiveStore implements AutoCloseable {
   public interface Batch {
     /** The rows as COPY text chunks, in the table's column order. */
     List<byte[]> copyText() throws Exception;
+
+    /**
+     * Whether the rows are this batch's own counts, to be added to the table's (the store keeps
+     * the running count), rather than the current counts of the keys that changed.
+     */
+    default boolean adds() {
+      return false;
+    }
 
     /** Called instead of {@link #copyText} for a batch that was applied before. */
     void skipped() throws Exception;
@@ -307,7 +316,7 @@ public final class LiveStore implements AutoCloseable {
               Trending.reset(s);
             }
           }
-          apply(c, s, table, rows);
+          apply(c, s, table, rows, batch.adds());
         }
         try (PreparedStatement ps = c.prepareStatement(RECORD_BATCH)) {
           ps.setString(1, table);
@@ -338,7 +347,7 @@ public final class LiveStore implements AutoCloseable {
         + " to count again from Kafka", null);
   }
 
-  private void apply(Connection c, Statement s, String table, List<byte[]> rows)
+  private void apply(Connection c, Statement s, String table, List<byte[]> rows, boolean adds)
       throws SQLException {
     switch (table) {
       case TWEETS -> {
@@ -346,11 +355,12 @@ public final class LiveStore implements AutoCloseable {
             + ") FROM STDIN", rows);
         evictPosts(s);
       }
-      case WORD_COUNTS -> upsert(c, s, WORD_COUNTS, "word TEXT, count BIGINT", "word", rows);
+      case WORD_COUNTS -> upsert(c, s, WORD_COUNTS, "word TEXT, count BIGINT", "word", rows,
+          adds ? WORD_COUNTS + ".count + EXCLUDED.count" : "EXCLUDED.count");
       case WINDOWED_WORD_COUNTS -> {
         upsert(c, s, WINDOWED_WORD_COUNTS,
             "window_start TIMESTAMPTZ, window_end TIMESTAMPTZ, word TEXT, count BIGINT",
-            "window_start, window_end, word", rows);
+            "window_start, window_end, word", rows, "EXCLUDED.count");
         Trending scores = trending;
         if (serving && scores != null) {
           scores.apply(c, settings.windowRetention());
@@ -371,13 +381,13 @@ public final class LiveStore implements AutoCloseable {
    * fastest way in, and the upsert then runs as one set operation inside the server.
    */
   private static void upsert(Connection c, Statement s, String table, String columns,
-      String key, List<byte[]> rows) throws SQLException {
+      String key, List<byte[]> rows, String count) throws SQLException {
     String stage = "stage_" + table;
     s.execute("CREATE TEMP TABLE IF NOT EXISTS " + stage + " (" + columns
         + ") ON COMMIT DELETE ROWS");
     copy(c, "COPY " + stage + " FROM STDIN", rows);
     s.execute("INSERT INTO " + table + " SELECT * FROM " + stage
-        + " ON CONFLICT (" + key + ") DO UPDATE SET count = EXCLUDED.count");
+        + " ON CONFLICT (" + key + ") DO UPDATE SET count = " + count);
   }
 
   private static void copy(Connection c, String sql, List<byte[]> chunks) throws SQLException {

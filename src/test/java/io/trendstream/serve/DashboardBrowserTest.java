@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.trendstream.testing.IntegrationTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,7 +21,8 @@ import org.openqa.selenium.support.ui.Select;
 /**
  * The dashboard in headless Chromium against {@link HttpServer} with known tables behind it
  * ({@link FixedQueryService#showcase()}): charts show the expected data, the SQL box answers
- * and shows errors inline, and the page survives a server restart. Leaves
+ * and shows errors inline, the watched terms' ticker appears with the first alert, and the page
+ * survives a server restart. Leaves
  * {@code target/screenshots/dashboard.png}.
  */
 @IntegrationTest
@@ -137,6 +143,38 @@ class DashboardBrowserTest {
     // The rest of the page is untouched.
     assertThat(browser.attribute("#top-words-card", "data-top-word")).isEqualTo("spark");
     assertThat(browser.text("#connection")).isEqualTo("Live");
+  }
+
+  @Test
+  void tickerAppearsWithTheFirstAlertAndShowsTheNewestFirst(@TempDir Path otherProfile) {
+    List<Map<String, Object>> alerts = new CopyOnWriteArrayList<>();
+    AlertFeed feed = n -> {
+      List<Map<String, Object>> newest = new ArrayList<>(alerts);
+      Collections.reverse(newest);
+      return newest.subList(0, Math.min(n, newest.size()));
+    };
+    try (HttpServer withAlerts = new HttpServer(FixedQueryService.showcase(),
+            HttpServer.DEFAULT_HOST, 0).alerts(feed).start();
+        Browser own = Browser.start(otherProfile)) {
+      own.open(withAlerts.url());
+      own.awaitAttribute("body", "data-connection", "live");
+      assertThat(own.visible("#alerts-card")).as("hidden before any alert").isFalse();
+
+      alerts.add(alert("1", "#kafka", "first <b>post</b> about #kafka"));
+      own.await("ticker shown", () -> own.visible("#alerts-card"));
+      alerts.add(alert("2", "spark", "then spark"));
+      own.await("two alerts", () -> own.texts("#alerts-list li").size() == 2);
+      assertThat(own.texts("#alerts-list li .alert-terms")).containsExactly("spark", "#kafka");
+      // Post text is shown as text, never as markup.
+      assertThat(own.texts("#alerts-list li .alert-text"))
+          .containsExactly("then spark", "first <b>post</b> about #kafka");
+      assertThat(own.text("#alerts-count")).isEqualTo("newest 2");
+    }
+  }
+
+  private static Map<String, Object> alert(String id, String term, String text) {
+    return Map.of("id_str", id, "terms", List.of(term), "text", text,
+        "alerted_at", "2026-12-01T10:00:0" + id + ".123Z");
   }
 
   @Test

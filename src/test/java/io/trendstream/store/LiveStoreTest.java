@@ -26,9 +26,21 @@ class LiveStoreTest {
     final List<Object[]> rows;
     final AtomicInteger encoded = new AtomicInteger();
     final AtomicInteger skipped = new AtomicInteger();
+    boolean adds;
 
     Rows(Object[]... rows) {
       this.rows = Arrays.asList(rows);
+    }
+
+    /** The rows are this batch's own counts, to be added. */
+    Rows adding() {
+      adds = true;
+      return this;
+    }
+
+    @Override
+    public boolean adds() {
+      return adds;
     }
 
     @Override
@@ -56,6 +68,23 @@ class LiveStoreTest {
           new Rows(new Object[] {"a", 3L}))).isTrue();
       assertThat(rows(store, "SELECT word, count FROM word_counts ORDER BY word"))
           .containsExactly("a 3", "b 2");
+    }
+  }
+
+  @Test
+  void batchCountsAreAddedOnceEvenWhenABatchIsReplayed() throws Exception {
+    try (LiveStore store = TestStore.fresh("adds")) {
+      store.write(StoreTables.WORD_COUNTS, "q1", 0,
+          new Rows(new Object[] {"a", 1L}, new Object[] {"b", 2L}).adding());
+      assertThat(store.write(StoreTables.WORD_COUNTS, "q1", 0,
+          new Rows(new Object[] {"a", 1L}, new Object[] {"b", 2L}).adding())).isFalse();
+      store.write(StoreTables.WORD_COUNTS, "q1", 1,
+          new Rows(new Object[] {"a", 3L}, new Object[] {"c", 1L}).adding());
+      assertThat(rows(store, "SELECT word, count FROM word_counts ORDER BY word"))
+          .containsExactly("a 4", "b 2", "c 1");
+      // A new checkpoint counts from the start of the topic again: nothing of the old is added.
+      store.write(StoreTables.WORD_COUNTS, "q2", 0, new Rows(new Object[] {"a", 1L}).adding());
+      assertThat(rows(store, "SELECT word, count FROM word_counts")).containsExactly("a 1");
     }
   }
 
