@@ -169,7 +169,7 @@ public final class Bench {
           && settings.engines().contains(Engine.TRENDSTREAM_WINDOWED)) {
         long perBatch = Math.max(1, (settings.posts() + STATE_BATCHES - 1) / STATE_BATCHES);
         step("windowed state: the windowed query in batches of %,d posts", perBatch);
-        SparkWordCount.Result r = engines.spark().windowed(topic,
+        SparkWordCount.Result r = engines.spark().windowedInSparkState(topic,
             io.trendstream.pipeline.Tokenizer.WORDS,
             Map.of("maxOffsetsPerTrigger", Long.toString(perBatch)));
         check(Engine.TRENDSTREAM_WINDOWED, stateReference, r.counts(), report);

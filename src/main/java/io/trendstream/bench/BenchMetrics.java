@@ -32,7 +32,7 @@ final class BenchMetrics extends StreamingQueryListener implements AutoCloseable
 
   BenchMetrics(SparkSession spark, PrometheusRegistry registry, String bootstrapServers) {
     this.spark = spark;
-    this.metrics = new JobMetrics(registry, "");
+    this.metrics = new JobMetrics(registry);
     this.offsets = new GroupOffsets(bootstrapServers, Map.of());
     PrometheusTextFormatWriter format = PrometheusTextFormatWriter.create();
     scraper.scheduleWithFixedDelay(() -> {

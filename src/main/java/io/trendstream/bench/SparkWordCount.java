@@ -72,8 +72,41 @@ public final class SparkWordCount {
     return new Result(out, batches);
   }
 
+  /**
+   * The windowed count as the job runs it into the store: each batch counted per window
+   * ({@link TrendQueries#windowedCountsOfBatch}) and added up here, dropping windows that ended
+   * by the watermark (the latest event time of the earlier batches minus the delay), as the
+   * store does.
+   */
   public Result windowed(String topic, Tokenizer tokenizer, Map<String, String> sourceOptions)
       throws TimeoutException, StreamingQueryException {
+    StreamConfig c = config(topic, tokenizer, sourceOptions);
+    Dataset<Row> input = StreamingJob.windowedCountInput(StreamingJob.kafka(c).apply(spark), c);
+    java.time.Duration window = StreamConfig.duration(c.window);
+    java.time.Duration slide = StreamConfig.duration(c.slide);
+    long delay = StreamConfig.duration(c.watermark).toSeconds();
+    Map<String, Long> table = new java.util.concurrent.ConcurrentHashMap<>();
+    long[] maxEventTime = {Long.MIN_VALUE};
+    StreamingQuery q = start(input, "windowed", OutputMode.Append(), (batch, id) -> {
+      long before = maxEventTime[0];
+      for (Row r : TrendQueries.windowedCountsOfBatch(batch, window, slide).collectAsList()) {
+        maxEventTime[0] = Math.max(maxEventTime[0], epochSecond(r.get(4)));
+        if (r.get(2) != null
+            && (before == Long.MIN_VALUE || epochSecond(r.get(1)) > before - delay)) {
+          table.merge(Reference.windowKey(epochSecond(r.get(0)), r.getString(2)),
+              r.getLong(3), Long::sum);
+        }
+      }
+    });
+    return new Result(table, await(q, null));
+  }
+
+  /**
+   * Spark's own stateful windowed count ({@link StreamingJob#windowedWordCounts}, update mode),
+   * as the durable count sinks run it: for the state-over-time phase.
+   */
+  public Result windowedInSparkState(String topic, Tokenizer tokenizer,
+      Map<String, String> sourceOptions) throws TimeoutException, StreamingQueryException {
     StreamConfig c = config(topic, tokenizer, sourceOptions);
     Dataset<Row> counts = StreamingJob.windowedWordCounts(StreamingJob.kafka(c).apply(spark), c);
     Map<String, Long> table = new HashMap<>();

@@ -138,7 +138,7 @@ final class PipelineRunner {
         out, config.queryNamePrefix + StreamingJob.WORD_COUNTS, store.live()));
     // One registry per pipeline, not the client's global one: tests run several in one JVM.
     PrometheusRegistry metrics = new PrometheusRegistry();
-    JobMetrics jobMetrics = new JobMetrics(metrics, config.queryNamePrefix).watch(store.live());
+    JobMetrics jobMetrics = new JobMetrics(metrics).watch(store.live());
     StreamingJob job = life.add("streaming queries",
         new StreamingJob(spark, config, StreamingJob.kafka(config), new StoreSink(store.live()))
             .withMetrics(jobMetrics));

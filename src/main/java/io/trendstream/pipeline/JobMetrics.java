@@ -9,7 +9,6 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.trendstream.store.LiveStore;
-import io.trendstream.store.StoreTables;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
@@ -38,7 +37,6 @@ public final class JobMetrics {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final PrometheusRegistry registry;
-  private final String queryNamePrefix;
 
   private final Gauge inputRate;
   private final Gauge processedRate;
@@ -52,15 +50,9 @@ public final class JobMetrics {
   private final Gauge stateBytes;
   private final Counter droppedByWatermark;
   private final Counter malformed;
-  private final Counter rowsWritten;
 
-  /**
-   * @param queryNamePrefix the job's {@link StreamConfig#queryNamePrefix}: a query named
-   *     prefix + a live table's name writes that table
-   */
-  public JobMetrics(PrometheusRegistry registry, String queryNamePrefix) {
+  public JobMetrics(PrometheusRegistry registry) {
     this.registry = registry;
-    this.queryNamePrefix = queryNamePrefix;
     inputRate = Gauge.builder()
         .name("trendstream_query_input_rows_per_second")
         .help("Rows per second that arrived for the query's last batch (Spark's inputRowsPerSecond)")
@@ -114,10 +106,6 @@ public final class JobMetrics {
         .help("Input records that were not posts, by reason; for the dead_letters query these "
             + "are the dead letters it wrote")
         .labelNames("query", "reason").register(registry);
-    rowsWritten = Counter.builder()
-        .name("trendstream_store_rows_written_total")
-        .help("Rows the job wrote into a live table: posts appended, counts upserted")
-        .labelNames("table").register(registry);
   }
 
   /**
@@ -173,7 +161,44 @@ public final class JobMetrics {
           cb.call(s.serverNanos() / 1e9, table, "server");
         }))
         .register(registry);
+    CounterWithCallback.builder()
+        .name("trendstream_store_rows_written_total")
+        .help("Rows the job wrote into a live table: posts appended, counts upserted")
+        .labelNames("table")
+        .callback(cb -> store.stats().forEach((table, s) -> cb.call(s.rows(), table)))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("trendstream_store_table_rows")
+        .help("Rows of a live table, as the store's statistics estimate them: the counts keep "
+            + "their state here, so this grows with the vocabulary")
+        .labelNames("table")
+        .callback(cb -> sizes(store).forEach((table, s) -> cb.call(s.rows(), table)))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("trendstream_store_table_bytes")
+        .help("Bytes of a live table with its indexes")
+        .labelNames("table")
+        .callback(cb -> sizes(store).forEach((table, s) -> cb.call(s.bytes(), table)))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("trendstream_store_late_rows_total")
+        .help("(window, word) counts of a batch whose window ended by the watermark: dropped "
+            + "by the store, which keeps the windowed count (Spark's stateful queries report "
+            + "theirs as trendstream_query_rows_dropped_by_watermark_total)")
+        .labelNames("table")
+        .callback(cb -> store.stats().forEach((table, s) -> cb.call(s.lateRows(), table)))
+        .register(registry);
     return this;
+  }
+
+  /** The store's table sizes, none while it cannot be reached (a scrape must not fail). */
+  private static Map<String, LiveStore.TableSize> sizes(LiveStore store) {
+    try {
+      return store.tableSizes();
+    } catch (java.sql.SQLException | RuntimeException e) {
+      LOG.debug("store table sizes not read: {}", e.toString());
+      return Map.of();
+    }
   }
 
   /** Records one batch's progress; never throws (metrics must not stop the job). */
@@ -206,12 +231,10 @@ public final class JobMetrics {
     long rows = 0;
     long bytes = 0;
     long dropped = 0;
-    long updated = 0;
     for (StateOperatorProgress s : p.stateOperators()) {
       rows += s.numRowsTotal();
       bytes += s.memoryUsedBytes();
       dropped += s.numRowsDroppedByWatermark();
-      updated += s.numRowsUpdated();
     }
     if (p.stateOperators().length > 0) {
       stateRows.labelValues(query).set(rows);
@@ -226,22 +249,6 @@ public final class JobMetrics {
           malformed.labelValues(query, reason).inc(input.getLong(input.fieldIndex(reason)));
         }
       }
-    }
-    String table = p.name() != null && p.name().startsWith(queryNamePrefix)
-        ? p.name().substring(queryNamePrefix.length())
-        : "";
-    switch (table) {
-      // Update mode: the rows the aggregation updated are the rows the sink upserts.
-      case StoreTables.WORD_COUNTS, StoreTables.WINDOWED_WORD_COUNTS ->
-          rowsWritten.labelValues(table).inc(updated);
-      case StoreTables.TWEETS -> {
-        if (input != null) {
-          rowsWritten.labelValues(table).inc(
-              input.getLong(input.fieldIndex(TrendQueries.RECORDS))
-                  - input.getLong(input.fieldIndex(TrendQueries.MALFORMED)));
-        }
-      }
-      default -> { }
     }
   }
 

@@ -22,12 +22,15 @@ public interface ResultSink {
       throws TimeoutException;
 
   /**
-   * Whether this sink keeps the running word count itself. The job then hands it, as
-   * {@value StreamingJob#WORD_COUNTS}, each micro-batch's tokens ({@link TrendQueries#TOKENS},
-   * append) instead of Spark's running count, and the sink adds each batch's counts to its
-   * own: the counts are kept once, where they are served, not also in Spark's state store.
+   * Whether this sink keeps the two word counts itself. The job then hands it, as
+   * {@value StreamingJob#WORD_COUNTS}, each micro-batch's tokens ({@link TrendQueries#TOKENS})
+   * and as {@value StreamingJob#WINDOWED_WORD_COUNTS} each batch's tokens and event times
+   * (append, stateless) instead of Spark's running and windowed counts; the sink counts each
+   * batch ({@link TrendQueries#wordCounts}, {@link TrendQueries#windowedCountsOfBatch}) and adds
+   * the counts to its own, dropping windows past its own watermark: the counts are kept once,
+   * where they are served, not also in Spark's state store.
    */
-  default boolean keepsRunningCounts() {
+  default boolean keepsCounts() {
     return false;
   }
 

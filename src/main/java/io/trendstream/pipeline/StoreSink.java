@@ -19,7 +19,7 @@ import org.apache.spark.sql.streaming.StreamingQuery;
  * The live tables' {@link ResultSink}: each micro-batch of {@code tweets} (append),
  * {@code word_counts} and {@code windowed_word_counts} (update: only the keys that changed)
  * goes into the {@link LiveStore} through {@code foreachBatch}, one transaction per batch. The
- * running count is kept by the store alone ({@link #keepsRunningCounts}): each batch's tokens are
+ * running count is kept by the store alone ({@link #keepsCounts}): each batch's tokens are
  * counted per word in the batch and added to {@code word_counts}.
  *
  * <p>The tasks that computed a batch also encode it as COPY text, a chunk per partition, so the
@@ -31,17 +31,20 @@ public final class StoreSink implements ResultSink {
   private static final String QUERY_ID_PROPERTY = "sql.streaming.queryId";
 
   private final LiveStore store;
+  /** The job's windows and watermark, from {@link #scoreTrends}. */
+  private volatile TrendSettings windows;
 
   public StoreSink(LiveStore store) {
     this.store = store;
   }
 
   /**
-   * Scores trends over the job's windows ({@link LiveStore#scoreTrends}); the job calls this
-   * before it starts the windowed query.
+   * Scores trends over the job's windows ({@link LiveStore#scoreTrends}), which are also the
+   * windows this sink counts in; the job calls this before it starts the windowed query.
    */
   public void scoreTrends(StreamConfig config) {
-    store.scoreTrends(trendSettings(config));
+    windows = trendSettings(config);
+    store.scoreTrends(windows);
   }
 
   /** The default trend parameters over the job's windows. */
@@ -52,17 +55,40 @@ public final class StoreSink implements ResultSink {
 
   /** The store adds each batch's word counts to {@code word_counts} itself. */
   @Override
-  public boolean keepsRunningCounts() {
+  public boolean keepsCounts() {
     return true;
   }
 
   @Override
   public StreamingQuery start(String table, Dataset<Row> result, DataStreamWriter<Row> writer)
       throws TimeoutException {
-    boolean tokens = table.equals(StoreTables.WORD_COUNTS)
-        && Arrays.asList(result.columns()).equals(List.of(TrendQueries.TOKENS));
-    return writer.foreachBatch(tokens ? addingWriter(store) : batchWriter(store, table, result))
-        .start();
+    List<String> columns = Arrays.asList(result.columns());
+    VoidFunction2<Dataset<Row>, Long> write;
+    if (table.equals(StoreTables.WORD_COUNTS) && columns.equals(List.of(TrendQueries.TOKENS))) {
+      write = addingWriter(store);
+    } else if (table.equals(StoreTables.WINDOWED_WORD_COUNTS)
+        && columns.equals(List.of(TrendQueries.TOKENS, TrendQueries.EVENT_TIME))) {
+      TrendSettings w = windows;
+      if (w == null) {
+        throw new IllegalStateException("call scoreTrends before the windowed query starts");
+      }
+      write = addingWindowsWriter(store, w);
+    } else {
+      write = batchWriter(store, table, result);
+    }
+    return writer.foreachBatch(write).start();
+  }
+
+  /**
+   * The {@code foreachBatch} function of {@link StreamingJob#windowedCountInput}: counts each
+   * batch per word per window ({@link TrendQueries#windowedCountsOfBatch}) and adds the counts
+   * to {@code windowed_word_counts}, except windows that ended by the store's watermark.
+   */
+  static VoidFunction2<Dataset<Row>, Long> addingWindowsWriter(LiveStore store,
+      TrendSettings windows) {
+    return (batch, id) -> write(store, StoreTables.WINDOWED_WORD_COUNTS, batch,
+        TrendQueries.windowedCountsOfBatch(batch, windows.window(), windows.slide()), id,
+        true);
   }
 
   /**

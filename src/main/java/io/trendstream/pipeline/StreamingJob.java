@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@value #TWEETS}: parsed posts, append;
  *   <li>{@value #WORD_COUNTS}: running count per word, update (only the words that changed);
- *       for a sink that keeps the running count itself, each batch's tokens, append;
- *   <li>{@value #WINDOWED_WORD_COUNTS}: count per word per event-time window, update.
+ *       for a sink that keeps the counts itself ({@link ResultSink#keepsCounts}), each batch's
+ *       tokens, append;
+ *   <li>{@value #WINDOWED_WORD_COUNTS}: count per word per event-time window, update; for a
+ *       sink that keeps the counts itself, each batch's tokens and event times, append.
  * </ul>
  *
  * Then, each as its own queries with their own checkpoints: every durable sink of
@@ -143,13 +145,15 @@ public final class StreamingJob implements AutoCloseable {
       store.scoreTrends(config);
     }
     // Update, not complete: a batch's cost follows the words it changed, not the vocabulary.
-    if (sink.keepsRunningCounts()) {
+    if (sink.keepsCounts()) {
       start(context, WORD_COUNTS, runningCountInput(records, config), OutputMode.Append());
+      start(context, WINDOWED_WORD_COUNTS, windowedCountInput(records, config),
+          OutputMode.Append());
     } else {
       start(context, WORD_COUNTS, wordCounts(records, config), OutputMode.Update());
+      start(context, WINDOWED_WORD_COUNTS, windowedWordCounts(records, config),
+          OutputMode.Update());
     }
-    start(context, WINDOWED_WORD_COUNTS, windowedWordCounts(records, config),
-        OutputMode.Update());
     start(context, TWEETS, posts, OutputMode.Append());
     for (DurableSink sink : config.sinks) {
       start(sink, context);
@@ -177,11 +181,21 @@ public final class StreamingJob implements AutoCloseable {
 
   /**
    * The {@value #WORD_COUNTS} query for a sink that keeps the running count
-   * ({@link ResultSink#keepsRunningCounts}): the posts' {@link TrendQueries#TOKENS}, stateless;
+   * ({@link ResultSink#keepsCounts}): the posts' {@link TrendQueries#TOKENS}, stateless;
    * the sink counts each batch with {@link TrendQueries#wordCounts} and adds the counts up.
    */
   public static Dataset<Row> runningCountInput(Dataset<Row> records, StreamConfig config) {
     return tokenized(records, config).select(TrendQueries.TOKENS);
+  }
+
+  /**
+   * The {@value #WINDOWED_WORD_COUNTS} query for a sink that keeps the counts
+   * ({@link ResultSink#keepsCounts}): the posts' {@link TrendQueries#TOKENS} and
+   * {@code event_time}, stateless. The watermark only feeds the query's progress (and so
+   * /metrics); the sink drops late windows by its own, the same rule over the same posts.
+   */
+  public static Dataset<Row> windowedCountInput(Dataset<Row> records, StreamConfig config) {
+    return tokenized(records, config).withWatermark(TrendQueries.EVENT_TIME, config.watermark);
   }
 
   /** The {@value #WINDOWED_WORD_COUNTS} query over Kafka-shaped records, as the job runs it. */

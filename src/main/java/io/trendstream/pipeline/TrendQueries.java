@@ -4,6 +4,13 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.explode_outer;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.sequence;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.timestamp_seconds;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.split;
 import static org.apache.spark.sql.functions.timestamp_micros;
@@ -12,6 +19,7 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.window;
 
 import io.trendstream.post.PostSchema;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -250,6 +258,48 @@ public final class TrendQueries {
     return tokenizer == Tokenizer.WHITESPACE
         ? split(col(PostSchema.TEXT), " ")
         : WORDS_UDF.apply(col(PostSchema.TEXT));
+  }
+
+  /** The latest event time of a {@link #windowedCountsOfBatch} row's posts. */
+  public static final String MAX_EVENT_TIME = "max_event_time";
+
+  /**
+   * One micro-batch's count per word per sliding window, for a sink that adds the batches up
+   * ({@link ResultSink#keepsCounts}): ({@code window_start}, {@code window_end}, {@code word},
+   * {@code count}, {@value #MAX_EVENT_TIME}). Over a static Dataset of {@link #tokenized} rows.
+   *
+   * <p>Counted per bucket first (buckets of gcd(window, slide), which tile every window), then
+   * each bucket's count goes to the windows that contain it: a word is counted once per post
+   * before the shuffle, not once per window as {@code window()}'s expansion does. Nothing is
+   * dropped as late here: the sink drops the rows of windows that ended by its watermark, and
+   * takes the watermark's next value from {@value #MAX_EVENT_TIME}, so posts without words come
+   * through as one row with a null word to be counted there too.
+   */
+  public static Dataset<Row> windowedCountsOfBatch(Dataset<Row> batch, Duration window,
+      Duration slide) {
+    long w = window.toSeconds();
+    long s = slide.toSeconds();
+    long bucket = java.math.BigInteger.valueOf(w).gcd(java.math.BigInteger.valueOf(s))
+        .longValue();
+    Column seconds = col(EVENT_TIME).cast("long");
+    Column b = seconds.minus(pmod(seconds, lit(bucket)));
+    // Windows start at multiples k of the slide: those with k * slide <= b < k * slide + window.
+    Column bucketStart = col("bucket");
+    Column starts = sequence(floor(bucketStart.minus(w).divide(s)).plus(1),
+        floor(bucketStart.divide(s)));
+    return batch
+        .select(explode_outer(col(TOKENS)).as(WORD), b.as("bucket"), col(EVENT_TIME))
+        .groupBy(col("bucket"), col(WORD))
+        .agg(count(col(WORD)).as(COUNT), max(col(EVENT_TIME)).as(MAX_EVENT_TIME))
+        .select(explode(starts).as("k"), col(WORD), col(COUNT), col(MAX_EVENT_TIME))
+        .groupBy(col("k"), col(WORD))
+        .agg(sum(col(COUNT)).as(COUNT), max(col(MAX_EVENT_TIME)).as(MAX_EVENT_TIME))
+        .select(
+            timestamp_seconds(col("k").multiply(s)).as(WINDOW_START),
+            timestamp_seconds(col("k").multiply(s).plus(w)).as(WINDOW_END),
+            col(WORD),
+            col(COUNT),
+            col(MAX_EVENT_TIME));
   }
 
   /**

@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -68,12 +69,17 @@ public final class LiveStore implements AutoCloseable {
   static final Duration CAP_CHECK_EVERY = Duration.ofSeconds(60);
 
   private static final Logger LOG = LoggerFactory.getLogger(LiveStore.class);
-  private static final String LAST_BATCH =
-      "SELECT query_id, batch_id FROM " + BATCHES + " WHERE query_name = ? FOR UPDATE";
+  private static final String LAST_BATCH = "SELECT query_id, batch_id, max_event_time FROM "
+      + BATCHES + " WHERE query_name = ? FOR UPDATE";
   private static final String RECORD_BATCH = "INSERT INTO " + BATCHES
-      + " (query_name, query_id, batch_id) VALUES (?, ?, ?) ON CONFLICT (query_name)"
-      + " DO UPDATE SET query_id = EXCLUDED.query_id, batch_id = EXCLUDED.batch_id,"
+      + " (query_name, query_id, batch_id, max_event_time) VALUES (?, ?, ?, ?)"
+      + " ON CONFLICT (query_name) DO UPDATE SET query_id = EXCLUDED.query_id,"
+      + " batch_id = EXCLUDED.batch_id, max_event_time = EXCLUDED.max_event_time,"
       + " committed_at = now()";
+  /** The staging table of a windowed batch whose counts are added ({@link Batch#adds}). */
+  private static final String WINDOW_DELTAS = "stage_window_deltas";
+  /** The windowed upsert's staging table, which the trend scoring reads ({@link Trending}). */
+  private static final String STAGE_WINDOWED = "stage_" + WINDOWED_WORD_COUNTS;
 
   private final String url;
   private final String description;
@@ -86,16 +92,20 @@ public final class LiveStore implements AutoCloseable {
   private volatile Long lastCapCheck;
   /** Set by {@link #scoreTrends}: the windowed batches then also write the trend scores. */
   private volatile Trending trending;
+  /** The job's windows and watermark, set by {@link #scoreTrends}. */
+  private volatile TrendSettings windows;
   private final Map<String, WriteStats> stats = new ConcurrentHashMap<>();
 
   /**
    * What the batches of one table cost so far: batches applied, bytes of COPY text, time to get
-   * the rows (the Spark job that computes and encodes them) and time in the server.
+   * the rows (the Spark job that computes and encodes them), time in the server, rows written
+   * (posts appended, counts upserted) and window rows dropped as late.
    */
-  public record WriteStats(long batches, long bytes, long rowsNanos, long serverNanos) {
+  public record WriteStats(long batches, long bytes, long rowsNanos, long serverNanos,
+      long rows, long lateRows) {
     WriteStats plus(WriteStats o) {
       return new WriteStats(batches + o.batches, bytes + o.bytes, rowsNanos + o.rowsNanos,
-          serverNanos + o.serverNanos);
+          serverNanos + o.serverNanos, rows + o.rows, lateRows + o.lateRows);
     }
   }
 
@@ -185,6 +195,7 @@ public final class LiveStore implements AutoCloseable {
    * only; the job calls it with its windows before it starts.
    */
   public void scoreTrends(TrendSettings settings) {
+    windows = settings;
     if (serving) {
       trending = new Trending(settings);
     }
@@ -285,12 +296,14 @@ public final class LiveStore implements AutoCloseable {
       try {
         String lastQuery = null;
         long lastBatch = -1;
+        OffsetDateTime maxEventTime = null;
         try (PreparedStatement ps = c.prepareStatement(LAST_BATCH)) {
           ps.setString(1, table);
           try (ResultSet rs = ps.executeQuery()) {
             if (rs.next()) {
               lastQuery = rs.getString(1);
               lastBatch = rs.getLong(2);
+              maxEventTime = rs.getObject(3, OffsetDateTime.class);
             }
           }
         }
@@ -305,6 +318,8 @@ public final class LiveStore implements AutoCloseable {
           // Update mode sends only what changed: the counts of earlier batches would be missing.
           throw lost(table, batchId);
         }
+        long written = 0;
+        long late = 0;
         long t0 = System.nanoTime();
         List<byte[]> rows = batch.copyText();
         long t1 = System.nanoTime();
@@ -315,19 +330,27 @@ public final class LiveStore implements AutoCloseable {
             if (serving && table.equals(WINDOWED_WORD_COUNTS)) {
               Trending.reset(s);
             }
+            maxEventTime = null;
           }
-          apply(c, s, table, rows, batch.adds());
+          if (batch.adds() && table.equals(WINDOWED_WORD_COUNTS)) {
+            Added added = addWindows(c, s, rows, maxEventTime);
+            maxEventTime = added.maxEventTime();
+            written = added.rows();
+            late = added.late();
+          }
+          written += apply(c, s, table, rows, batch.adds());
         }
         try (PreparedStatement ps = c.prepareStatement(RECORD_BATCH)) {
           ps.setString(1, table);
           ps.setString(2, queryId);
           ps.setLong(3, batchId);
+          ps.setObject(4, maxEventTime);
           ps.executeUpdate();
         }
         c.commit();
         long bytes = rows.stream().mapToLong(r -> r.length).sum();
-        stats.merge(table, new WriteStats(1, bytes, t1 - t0, System.nanoTime() - t1),
-            WriteStats::plus);
+        stats.merge(table, new WriteStats(1, bytes, t1 - t0, System.nanoTime() - t1, written,
+            late), WriteStats::plus);
         return true;
       } catch (Exception e) {
         c.rollback();
@@ -347,20 +370,24 @@ public final class LiveStore implements AutoCloseable {
         + " to count again from Kafka", null);
   }
 
-  private void apply(Connection c, Statement s, String table, List<byte[]> rows, boolean adds)
+  /** @return the rows written (added windows are written by {@link #addWindows}) */
+  private long apply(Connection c, Statement s, String table, List<byte[]> rows, boolean adds)
       throws SQLException {
+    long written = 0;
     switch (table) {
       case TWEETS -> {
-        copy(c, "COPY " + TWEETS + " (" + String.join(", ", StoreTables.TWEET_COLUMNS)
+        written = copy(c, "COPY " + TWEETS + " (" + String.join(", ", StoreTables.TWEET_COLUMNS)
             + ") FROM STDIN", rows);
         evictPosts(s);
       }
-      case WORD_COUNTS -> upsert(c, s, WORD_COUNTS, "word TEXT, count BIGINT", "word", rows,
-          adds ? WORD_COUNTS + ".count + EXCLUDED.count" : "EXCLUDED.count");
+      case WORD_COUNTS -> written = upsert(c, s, WORD_COUNTS, "word TEXT, count BIGINT", "word",
+          rows, adds ? WORD_COUNTS + ".count + EXCLUDED.count" : "EXCLUDED.count");
       case WINDOWED_WORD_COUNTS -> {
-        upsert(c, s, WINDOWED_WORD_COUNTS,
-            "window_start TIMESTAMPTZ, window_end TIMESTAMPTZ, word TEXT, count BIGINT",
-            "window_start, window_end, word", rows, "EXCLUDED.count");
+        if (!adds) {
+          written = upsert(c, s, WINDOWED_WORD_COUNTS,
+              "window_start TIMESTAMPTZ, window_end TIMESTAMPTZ, word TEXT, count BIGINT",
+              "window_start, window_end, word", rows, "EXCLUDED.count");
+        }
         Trending scores = trending;
         if (serving && scores != null) {
           scores.apply(c, settings.windowRetention());
@@ -374,29 +401,81 @@ public final class LiveStore implements AutoCloseable {
       }
       default -> throw new IllegalArgumentException("no live table named " + table);
     }
+    return written;
   }
+
+  /**
+   * A windowed batch's own counts ({@code window_start, window_end, word, count,
+   * max_event_time}, as {@code TrendQueries.windowedCountsOfBatch} makes them) added to the
+   * table's. Windows that ended by the watermark (the latest event time of the earlier batches
+   * minus the job's watermark delay) are late and dropped, as Spark's state would drop them; rows
+   * without a word carry only their posts' event time. The upserted rows, with their new counts,
+   * go to the windowed staging table that the trend scoring reads, as in update mode.
+   *
+   * @return the latest event time including this batch's, the rows added and the late ones
+   */
+  private Added addWindows(Connection c, Statement s, List<byte[]> rows,
+      OffsetDateTime maxEventTime) throws SQLException {
+    TrendSettings w = windows;
+    if (w == null) {
+      throw new IllegalStateException("the windows to count in are not set (scoreTrends)");
+    }
+    s.execute("CREATE TEMP TABLE IF NOT EXISTS " + WINDOW_DELTAS + " (window_start TIMESTAMPTZ,"
+        + " window_end TIMESTAMPTZ, word TEXT, count BIGINT, max_event_time TIMESTAMPTZ)"
+        + " ON COMMIT DELETE ROWS");
+    s.execute("CREATE TEMP TABLE IF NOT EXISTS " + STAGE_WINDOWED + " (window_start TIMESTAMPTZ,"
+        + " window_end TIMESTAMPTZ, word TEXT, count BIGINT) ON COMMIT DELETE ROWS");
+    copy(c, "COPY " + WINDOW_DELTAS + " FROM STDIN", rows);
+    OffsetDateTime batchMax;
+    try (ResultSet rs = s.executeQuery("SELECT max(max_event_time) FROM " + WINDOW_DELTAS)) {
+      rs.next();
+      batchMax = rs.getObject(1, OffsetDateTime.class);
+    }
+    long late = 0;
+    if (maxEventTime != null) {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + WINDOW_DELTAS
+          + " WHERE word IS NOT NULL AND window_end <= ?")) {
+        ps.setObject(1, maxEventTime.minusSeconds(w.watermark().toSeconds()));
+        late = ps.executeUpdate();
+      }
+    }
+    long added = s.executeUpdate("WITH up AS (INSERT INTO " + WINDOWED_WORD_COUNTS
+        + " SELECT window_start, window_end, word, count FROM " + WINDOW_DELTAS
+        + " WHERE word IS NOT NULL"
+        + " ON CONFLICT (window_start, window_end, word) DO UPDATE SET count = "
+        + WINDOWED_WORD_COUNTS + ".count + EXCLUDED.count"
+        + " RETURNING window_start, window_end, word, count)"
+        + " INSERT INTO " + STAGE_WINDOWED + " SELECT * FROM up");
+    OffsetDateTime max = maxEventTime == null
+        || (batchMax != null && batchMax.isAfter(maxEventTime)) ? batchMax : maxEventTime;
+    return new Added(max, added, late);
+  }
+
+  /** What {@link #addWindows} did. */
+  private record Added(OffsetDateTime maxEventTime, long rows, long late) {}
 
   /**
    * COPY into a temporary table of the connection, then one INSERT ... ON CONFLICT: COPY is the
    * fastest way in, and the upsert then runs as one set operation inside the server.
    */
-  private static void upsert(Connection c, Statement s, String table, String columns,
+  private static long upsert(Connection c, Statement s, String table, String columns,
       String key, List<byte[]> rows, String count) throws SQLException {
     String stage = "stage_" + table;
     s.execute("CREATE TEMP TABLE IF NOT EXISTS " + stage + " (" + columns
         + ") ON COMMIT DELETE ROWS");
     copy(c, "COPY " + stage + " FROM STDIN", rows);
-    s.execute("INSERT INTO " + table + " SELECT * FROM " + stage
+    return s.executeUpdate("INSERT INTO " + table + " SELECT * FROM " + stage
         + " ON CONFLICT (" + key + ") DO UPDATE SET count = " + count);
   }
 
-  private static void copy(Connection c, String sql, List<byte[]> chunks) throws SQLException {
+  /** @return the rows copied */
+  private static long copy(Connection c, String sql, List<byte[]> chunks) throws SQLException {
     CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
     try {
       for (byte[] chunk : chunks) {
         in.writeToCopy(chunk, 0, chunk.length);
       }
-      in.endCopy();
+      return in.endCopy();
     } finally {
       if (in.isActive()) {
         in.cancelCopy();
@@ -419,6 +498,29 @@ public final class LiveStore implements AutoCloseable {
     lastCapCheck = now;
     s.execute("DELETE FROM " + TWEETS + " WHERE event_time <= (SELECT event_time FROM " + TWEETS
         + " ORDER BY event_time DESC OFFSET " + settings.retainPosts() + " LIMIT 1)");
+  }
+
+  /** A live table's size: estimated rows (PostgreSQL's statistics) and bytes with indexes. */
+  public record TableSize(long rows, long bytes) {}
+
+  /**
+   * The live tables' sizes from the server's statistics, not by counting: cheap enough for every
+   * scrape. The counts' state lives here, so this is what grows with the vocabulary.
+   */
+  public Map<String, TableSize> tableSizes() throws SQLException {
+    Map<String, TableSize> out = new java.util.TreeMap<>();
+    try (Connection c = writers.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT relname, greatest(reltuples, 0)::bigint,"
+            + " pg_total_relation_size(oid) FROM pg_class WHERE relkind = 'r'"
+            + " AND relnamespace = 'public'::regnamespace AND relname = ANY (?)")) {
+      ps.setArray(1, c.createArrayOf("text", StoreTables.READABLE.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), new TableSize(rs.getLong(2), rs.getLong(3)));
+        }
+      }
+    }
+    return out;
   }
 
   /** Per table, what its batches cost so far. */

@@ -86,7 +86,10 @@ public final class StoreTables {
           + " (window_start, count)",
       "CREATE TABLE IF NOT EXISTS " + BATCHES + " (query_name TEXT PRIMARY KEY,"
           + " query_id TEXT NOT NULL, batch_id BIGINT NOT NULL,"
-          + " committed_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+          + " committed_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+      // The latest event time of the windowed count's batches so far, when the store keeps the
+      // windowed count itself: the watermark its next batch drops late windows by.
+      "ALTER TABLE " + BATCHES + " ADD COLUMN IF NOT EXISTS max_event_time TIMESTAMPTZ");
 
   /** The trend scores and the state they are computed from. */
   static final List<String> TRENDING_DDL = List.of(

@@ -18,6 +18,9 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.junit.jupiter.api.Test;
@@ -137,6 +140,42 @@ class TrendQueriesTest {
     assertThat(rows).noneMatch(r -> r.contains("late") || r.endsWith("kafka=2"));
     // Spark counts dropped rows after window assignment: 2 words x 2 sliding windows.
     assertThat(dropped).isEqualTo(4);
+  }
+
+  @Test
+  void batchWindowCountsEqualSparksWindowsAndCarryTheLatestEventTime() {
+    StructType schema = new StructType()
+        .add(TrendQueries.TOKENS, DataTypes.createArrayType(DataTypes.StringType, false))
+        .add(TrendQueries.EVENT_TIME, DataTypes.TimestampType);
+    Instant late = Instant.parse("2018-03-13T10:14:59.900Z");
+    List<Row> rows = List.of(
+        RowFactory.create(new String[] {"kafka", "spark", "kafka"}, T0),
+        // On a window boundary: starts a window, ends none.
+        RowFactory.create(new String[] {"kafka"}, Instant.parse("2018-03-13T10:05:00Z")),
+        RowFactory.create(new String[] {"flink"}, Instant.parse("2018-03-13T09:59:59.999Z")),
+        RowFactory.create(new String[] {"spark"}, Instant.parse("1969-12-31T23:58:00Z")),
+        // No words: no count, but the latest event time of the batch.
+        RowFactory.create(new String[0], late));
+    Dataset<Row> batch = spark().createDataFrame(rows, schema);
+    for (String[] ws : List.of(new String[] {"10 minutes", "5 minutes"},
+        new String[] {"7 minutes", "3 minutes"})) {
+      Dataset<Row> mine = TrendQueries.windowedCountsOfBatch(batch,
+          StreamConfig.duration(ws[0]), StreamConfig.duration(ws[1]));
+      Dataset<Row> sparks = TrendQueries.windowedWordCounts(batch, Tokenizer.WORDS, ws[0], ws[1],
+          "10 minutes");
+      List<String> counted = mine.where(org.apache.spark.sql.functions.col("word").isNotNull())
+          .collectAsList().stream().map(TrendQueriesTest::windowRow).sorted().toList();
+      assertThat(counted).as(ws[0] + " / " + ws[1])
+          .isNotEmpty()
+          .isEqualTo(sparks.collectAsList().stream().map(TrendQueriesTest::windowRow).sorted()
+              .toList());
+      assertThat(mine.agg(org.apache.spark.sql.functions.max(TrendQueries.MAX_EVENT_TIME))
+          .first().get(0)).isEqualTo(late);
+    }
+  }
+
+  private static String windowRow(Row r) {
+    return r.get(0) + "/" + r.get(1) + "/" + r.getString(2) + "=" + r.getLong(3);
   }
 
   @Test

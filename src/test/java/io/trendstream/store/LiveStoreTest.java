@@ -89,6 +89,46 @@ class LiveStoreTest {
   }
 
   @Test
+  void windowCountsAreAddedAndWindowsPastTheWatermarkDroppedAcrossARestart() throws Exception {
+    TrendSettings windows = TrendSettings.of(Duration.ofMinutes(10), Duration.ofMinutes(5),
+        Duration.ofMinutes(10));
+    TestStore.Urls urls = TestStore.freshDatabase("window_adds");
+    try (LiveStore store = new LiveStore(urls.writer(), urls.reader(), StoreSettings.DEFAULT)) {
+      store.prepare();
+      store.scoreTrends(windows);
+      store.write(StoreTables.WINDOWED_WORD_COUNTS, "q", 0, new Rows(
+          delta(T0, "kafka", 2, T0.plusSeconds(60)),
+          // A post without words still moves the watermark: to 11:00 - 10 min.
+          delta(T0, null, 0, T0.plusSeconds(3600))).adding());
+      store.write(StoreTables.WINDOWED_WORD_COUNTS, "q", 1, new Rows(
+          delta(T0, "kafka", 1, T0.plusSeconds(3600))).adding());
+      assertThat(rows(store, "SELECT word, count FROM windowed_word_counts"))
+          .as("[10:00, 10:10) ended before the watermark 10:50: late, not added")
+          .containsExactly("kafka 2");
+    }
+    // The watermark is the store's: a restarted job drops by the same one.
+    try (LiveStore store = new LiveStore(urls.writer(), urls.reader(), StoreSettings.DEFAULT)) {
+      store.scoreTrends(windows);
+      Rows replay = new Rows(delta(T0, "kafka", 1, T0.plusSeconds(3600))).adding();
+      assertThat(store.write(StoreTables.WINDOWED_WORD_COUNTS, "q", 1, replay)).isFalse();
+      store.write(StoreTables.WINDOWED_WORD_COUNTS, "q", 2, new Rows(
+          delta(T0.plusSeconds(2700), "spark", 1, T0.plusSeconds(2700)),
+          delta(T0, "kafka", 5, T0.plusSeconds(2700))).adding());
+      assertThat(rows(store, "SELECT word, count FROM windowed_word_counts ORDER BY word"))
+          .containsExactly("kafka 2", "spark 1");
+      store.write(StoreTables.WINDOWED_WORD_COUNTS, "q", 3, new Rows(
+          delta(T0.plusSeconds(2700), "spark", 3, T0.plusSeconds(2700))).adding());
+      assertThat(rows(store, "SELECT word, count FROM windowed_word_counts ORDER BY word"))
+          .containsExactly("kafka 2", "spark 4");
+    }
+  }
+
+  /** A batch's own count of one word in the window starting at {@code start}. */
+  private static Object[] delta(Instant start, String word, long count, Instant maxEventTime) {
+    return new Object[] {start, start.plusSeconds(600), word, count, maxEventTime};
+  }
+
+  @Test
   void aNewCheckpointStartsTheTableOverAndALostStoreIsRefused() throws Exception {
     try (LiveStore store = TestStore.fresh("checkpoints")) {
       store.write(StoreTables.WORD_COUNTS, "old", 0, new Rows(new Object[] {"stale", 5L}));
