@@ -25,12 +25,11 @@ import org.apache.spark.sql.streaming.Trigger;
 
 /**
  * Trendstream's own queries over a topic, run to the end with {@code Trigger.AvailableNow}.
- * Input: every record of the topic, through the job's Kafka source
- * ({@link StreamingJob#kafka}) and the job's own queries as it runs them into the store
- * ({@link StreamingJob#runningCountInput} counted per batch, {@link StreamingJob#windowedWordCounts}
- * in update mode). Output: the final result, kept by a {@code foreachBatch} sink on the driver:
- * word counts (each batch's counts added up, as the store adds them), or windowed counts keyed
- * {@link Reference#windowKey} (update mode: upserted), plus each batch's progress.
+ * Input: every record of the topic, through the job's Kafka source ({@link StreamingJob#kafka})
+ * and the job's own queries as it runs them into the store ({@link StreamingJob#runningCountInput},
+ * {@link StreamingJob#windowedCountInput}). Output: the final result, kept by a
+ * {@code foreachBatch} sink on the driver that adds each batch's counts up as the store does:
+ * word counts, or windowed counts keyed {@link Reference#windowKey}; plus each batch's progress.
  */
 public final class SparkWordCount {
   private static final AtomicInteger RUNS = new AtomicInteger();
