@@ -167,18 +167,20 @@ public final class JobMetrics {
         .labelNames("table")
         .callback(cb -> store.stats().forEach((table, s) -> cb.call(s.rows(), table)))
         .register(registry);
+    // Both table gauges of a scrape share one read of the server's statistics.
+    Supplier<Map<String, LiveStore.TableSize>> tables = oncePerScrape(() -> sizes(store));
     GaugeWithCallback.builder()
         .name("trendstream_store_table_rows")
         .help("Rows of a live table, as the store's statistics estimate them: the counts keep "
             + "their state here, so this grows with the vocabulary")
         .labelNames("table")
-        .callback(cb -> sizes(store).forEach((table, s) -> cb.call(s.rows(), table)))
+        .callback(cb -> tables.get().forEach((table, s) -> cb.call(s.rows(), table)))
         .register(registry);
     GaugeWithCallback.builder()
         .name("trendstream_store_table_bytes")
         .help("Bytes of a live table with its indexes")
         .labelNames("table")
-        .callback(cb -> sizes(store).forEach((table, s) -> cb.call(s.bytes(), table)))
+        .callback(cb -> tables.get().forEach((table, s) -> cb.call(s.bytes(), table)))
         .register(registry);
     CounterWithCallback.builder()
         .name("trendstream_store_late_rows_total")
@@ -189,6 +191,24 @@ public final class JobMetrics {
         .callback(cb -> store.stats().forEach((table, s) -> cb.call(s.lateRows(), table)))
         .register(registry);
     return this;
+  }
+
+  /** {@code read}'s value, read again only when the last read is over a second old. */
+  private static <T> Supplier<T> oncePerScrape(Supplier<T> read) {
+    long[] readAt = {Long.MIN_VALUE};
+    Object[] value = {null};
+    return () -> {
+      synchronized (value) {
+        long now = System.nanoTime();
+        if (readAt[0] == Long.MIN_VALUE || now - readAt[0] > 1_000_000_000L) {
+          value[0] = read.get();
+          readAt[0] = now;
+        }
+        @SuppressWarnings("unchecked")
+        T v = (T) value[0];
+        return v;
+      }
+    };
   }
 
   /** The store's table sizes, none while it cannot be reached (a scrape must not fail). */

@@ -17,10 +17,11 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 
 /**
  * The live tables' {@link ResultSink}: each micro-batch of {@code tweets} (append),
- * {@code word_counts} and {@code windowed_word_counts} (update: only the keys that changed)
- * goes into the {@link LiveStore} through {@code foreachBatch}, one transaction per batch. The
- * running count is kept by the store alone ({@link #keepsCounts}): each batch's tokens are
- * counted per word in the batch and added to {@code word_counts}.
+ * {@code word_counts} and {@code windowed_word_counts} goes into the {@link LiveStore} through
+ * {@code foreachBatch}, one transaction per batch. The counts are kept by the store alone
+ * ({@link #keepsCounts}): each batch's tokens are counted in the batch, per word and per
+ * (window, word), and added to the tables; Spark's update-mode counts (the keys that changed,
+ * upserted) are written as they come.
  *
  * <p>The tasks that computed a batch also encode it as COPY text, a chunk per partition, so the
  * driver only forwards bytes to the server: no per-row objects on the driver, and on a cluster
@@ -53,7 +54,7 @@ public final class StoreSink implements ResultSink {
         StreamConfig.duration(config.slide), StreamConfig.duration(config.watermark));
   }
 
-  /** The store adds each batch's word counts to {@code word_counts} itself. */
+  /** The store adds each batch's counts to {@code word_counts} and the windows itself. */
   @Override
   public boolean keepsCounts() {
     return true;

@@ -40,9 +40,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Input of {@link #write}: the batch's rows as COPY text ({@link CopyText}) in the table's
  * column order. Counts are the current counts of the keys that changed (Spark's update mode),
- * upserted by key, or a batch's own word counts added to the table's ({@link Batch#adds}: the
- * running count kept by the store alone); posts are appended. Cost per batch grows with the rows that changed, not with
- * the size of the tables.
+ * upserted by key, or a batch's own counts added to the table's ({@link Batch#adds}: the counts
+ * kept by the store alone); posts are appended. Cost per batch grows with the rows that changed,
+ * not with the size of the tables.
  *
  * <p>{@link #countsOnly} opens the same batch writes on a database that holds a copy of the two
  * count tables alone ({@code --sink jdbc:}).
@@ -80,6 +80,8 @@ public final class LiveStore implements AutoCloseable {
   private static final String WINDOW_DELTAS = "stage_window_deltas";
   /** The windowed upsert's staging table, which the trend scoring reads ({@link Trending}). */
   private static final String STAGE_WINDOWED = "stage_" + WINDOWED_WORD_COUNTS;
+  private static final String WINDOWED_COLUMNS =
+      "window_start TIMESTAMPTZ, window_end TIMESTAMPTZ, word TEXT, count BIGINT";
 
   private final String url;
   private final String description;
@@ -318,8 +320,7 @@ public final class LiveStore implements AutoCloseable {
           // Update mode sends only what changed: the counts of earlier batches would be missing.
           throw lost(table, batchId);
         }
-        long written = 0;
-        long late = 0;
+        Applied applied;
         long t0 = System.nanoTime();
         List<byte[]> rows = batch.copyText();
         long t1 = System.nanoTime();
@@ -332,25 +333,19 @@ public final class LiveStore implements AutoCloseable {
             }
             maxEventTime = null;
           }
-          if (batch.adds() && table.equals(WINDOWED_WORD_COUNTS)) {
-            Added added = addWindows(c, s, rows, maxEventTime);
-            maxEventTime = added.maxEventTime();
-            written = added.rows();
-            late = added.late();
-          }
-          written += apply(c, s, table, rows, batch.adds());
+          applied = apply(c, s, table, rows, batch.adds(), maxEventTime);
         }
         try (PreparedStatement ps = c.prepareStatement(RECORD_BATCH)) {
           ps.setString(1, table);
           ps.setString(2, queryId);
           ps.setLong(3, batchId);
-          ps.setObject(4, maxEventTime);
+          ps.setObject(4, applied.maxEventTime());
           ps.executeUpdate();
         }
         c.commit();
         long bytes = rows.stream().mapToLong(r -> r.length).sum();
-        stats.merge(table, new WriteStats(1, bytes, t1 - t0, System.nanoTime() - t1, written,
-            late), WriteStats::plus);
+        stats.merge(table, new WriteStats(1, bytes, t1 - t0, System.nanoTime() - t1,
+            applied.rows(), applied.late()), WriteStats::plus);
         return true;
       } catch (Exception e) {
         c.rollback();
@@ -370,24 +365,27 @@ public final class LiveStore implements AutoCloseable {
         + " to count again from Kafka", null);
   }
 
-  /** @return the rows written (added windows are written by {@link #addWindows}) */
-  private long apply(Connection c, Statement s, String table, List<byte[]> rows, boolean adds)
-      throws SQLException {
-    long written = 0;
+  /**
+   * @param maxEventTime the latest event time of the table's earlier batches (null: none)
+   * @return the rows written, and for added windows the late rows and the new latest event time
+   */
+  private Applied apply(Connection c, Statement s, String table, List<byte[]> rows,
+      boolean adds, OffsetDateTime maxEventTime) throws SQLException {
+    Applied applied = new Applied(0, 0, maxEventTime);
     switch (table) {
       case TWEETS -> {
-        written = copy(c, "COPY " + TWEETS + " (" + String.join(", ", StoreTables.TWEET_COLUMNS)
-            + ") FROM STDIN", rows);
+        applied = applied.withRows(copy(c, "COPY " + TWEETS + " ("
+            + String.join(", ", StoreTables.TWEET_COLUMNS) + ") FROM STDIN", rows));
         evictPosts(s);
       }
-      case WORD_COUNTS -> written = upsert(c, s, WORD_COUNTS, "word TEXT, count BIGINT", "word",
-          rows, adds ? WORD_COUNTS + ".count + EXCLUDED.count" : "EXCLUDED.count");
+      case WORD_COUNTS -> applied = applied.withRows(upsert(c, s, WORD_COUNTS,
+          "word TEXT, count BIGINT", "word", rows,
+          adds ? WORD_COUNTS + ".count + EXCLUDED.count" : "EXCLUDED.count"));
       case WINDOWED_WORD_COUNTS -> {
-        if (!adds) {
-          written = upsert(c, s, WINDOWED_WORD_COUNTS,
-              "window_start TIMESTAMPTZ, window_end TIMESTAMPTZ, word TEXT, count BIGINT",
-              "window_start, window_end, word", rows, "EXCLUDED.count");
-        }
+        applied = adds
+            ? addWindows(c, s, rows, maxEventTime)
+            : applied.withRows(upsert(c, s, WINDOWED_WORD_COUNTS, WINDOWED_COLUMNS,
+                "window_start, window_end, word", rows, "EXCLUDED.count"));
         Trending scores = trending;
         if (serving && scores != null) {
           scores.apply(c, settings.windowRetention());
@@ -401,7 +399,14 @@ public final class LiveStore implements AutoCloseable {
       }
       default -> throw new IllegalArgumentException("no live table named " + table);
     }
-    return written;
+    return applied;
+  }
+
+  /** What one batch's {@link #apply} did. */
+  private record Applied(long rows, long late, OffsetDateTime maxEventTime) {
+    Applied withRows(long written) {
+      return new Applied(written, late, maxEventTime);
+    }
   }
 
   /**
@@ -412,9 +417,9 @@ public final class LiveStore implements AutoCloseable {
    * without a word carry only their posts' event time. The upserted rows, with their new counts,
    * go to the windowed staging table that the trend scoring reads, as in update mode.
    *
-   * @return the latest event time including this batch's, the rows added and the late ones
+   * @return the rows added, the late ones and the latest event time including this batch's
    */
-  private Added addWindows(Connection c, Statement s, List<byte[]> rows,
+  private Applied addWindows(Connection c, Statement s, List<byte[]> rows,
       OffsetDateTime maxEventTime) throws SQLException {
     TrendSettings w = windows;
     if (w == null) {
@@ -423,8 +428,8 @@ public final class LiveStore implements AutoCloseable {
     s.execute("CREATE TEMP TABLE IF NOT EXISTS " + WINDOW_DELTAS + " (window_start TIMESTAMPTZ,"
         + " window_end TIMESTAMPTZ, word TEXT, count BIGINT, max_event_time TIMESTAMPTZ)"
         + " ON COMMIT DELETE ROWS");
-    s.execute("CREATE TEMP TABLE IF NOT EXISTS " + STAGE_WINDOWED + " (window_start TIMESTAMPTZ,"
-        + " window_end TIMESTAMPTZ, word TEXT, count BIGINT) ON COMMIT DELETE ROWS");
+    s.execute("CREATE TEMP TABLE IF NOT EXISTS " + STAGE_WINDOWED + " (" + WINDOWED_COLUMNS
+        + ") ON COMMIT DELETE ROWS");
     copy(c, "COPY " + WINDOW_DELTAS + " FROM STDIN", rows);
     OffsetDateTime batchMax;
     try (ResultSet rs = s.executeQuery("SELECT max(max_event_time) FROM " + WINDOW_DELTAS)) {
@@ -448,11 +453,8 @@ public final class LiveStore implements AutoCloseable {
         + " INSERT INTO " + STAGE_WINDOWED + " SELECT * FROM up");
     OffsetDateTime max = maxEventTime == null
         || (batchMax != null && batchMax.isAfter(maxEventTime)) ? batchMax : maxEventTime;
-    return new Added(max, added, late);
+    return new Applied(added, late, max);
   }
-
-  /** What {@link #addWindows} did. */
-  private record Added(OffsetDateTime maxEventTime, long rows, long late) {}
 
   /**
    * COPY into a temporary table of the connection, then one INSERT ... ON CONFLICT: COPY is the
