@@ -63,7 +63,7 @@ public final class SparkWordCount {
     Dataset<Row> tokens = StreamingJob.runningCountInput(StreamingJob.kafka(c).apply(spark), c);
     Map<String, Long> out = new java.util.concurrent.ConcurrentHashMap<>();
     StreamingQuery q = start(tokens, "running", OutputMode.Append(), (batch, id) -> {
-      for (Row r : TrendQueries.wordCounts(batch, null).collectAsList()) {
+      for (Row r : TrendQueries.partialWordCounts(batch).collectAsList()) {
         out.merge(r.getString(0), r.getLong(1), Long::sum);
       }
     });
@@ -73,7 +73,7 @@ public final class SparkWordCount {
 
   /**
    * The windowed count as the job runs it into the store: each batch counted per window
-   * ({@link TrendQueries#windowedCountsOfBatch}) and added up here, dropping windows that ended
+   * ({@link TrendQueries#partialWindowedCounts}) and added up here, dropping windows that ended
    * by the watermark (the latest event time of the earlier batches minus the delay), as the
    * store does.
    */
@@ -88,7 +88,7 @@ public final class SparkWordCount {
     long[] maxEventTime = {Long.MIN_VALUE};
     StreamingQuery q = start(input, "windowed", OutputMode.Append(), (batch, id) -> {
       long before = maxEventTime[0];
-      for (Row r : TrendQueries.windowedCountsOfBatch(batch, window, slide).collectAsList()) {
+      for (Row r : TrendQueries.partialWindowedCounts(batch, window, slide).collectAsList()) {
         maxEventTime[0] = Math.max(maxEventTime[0], epochSecond(r.get(4)));
         if (r.get(2) != null
             && (before == Long.MIN_VALUE || epochSecond(r.get(1)) > before - delay)) {

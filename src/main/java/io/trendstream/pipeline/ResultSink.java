@@ -26,7 +26,7 @@ public interface ResultSink {
    * {@value StreamingJob#WORD_COUNTS}, each micro-batch's tokens ({@link TrendQueries#TOKENS})
    * and as {@value StreamingJob#WINDOWED_WORD_COUNTS} each batch's tokens and event times
    * (append, stateless) instead of Spark's running and windowed counts; the sink counts each
-   * batch ({@link TrendQueries#wordCounts}, {@link TrendQueries#windowedCountsOfBatch}) and adds
+   * batch ({@link TrendQueries#partialWordCounts}, {@link TrendQueries#partialWindowedCounts}) and adds
    * the counts to its own, dropping windows past its own watermark: the counts are kept once,
    * where they are served, not also in Spark's state store.
    */

@@ -82,13 +82,13 @@ public final class StoreSink implements ResultSink {
 
   /**
    * The {@code foreachBatch} function of {@link StreamingJob#windowedCountInput}: counts each
-   * batch per word per window ({@link TrendQueries#windowedCountsOfBatch}) and adds the counts
+   * batch per word per window ({@link TrendQueries#partialWindowedCounts}) and adds the counts
    * to {@code windowed_word_counts}, except windows that ended by the store's watermark.
    */
   static VoidFunction2<Dataset<Row>, Long> addingWindowsWriter(LiveStore store,
       TrendSettings windows) {
     return (batch, id) -> write(store, StoreTables.WINDOWED_WORD_COUNTS, batch,
-        TrendQueries.windowedCountsOfBatch(batch, windows.window(), windows.slide()), id,
+        TrendQueries.partialWindowedCounts(batch, windows.window(), windows.slide()), id,
         true);
   }
 
@@ -100,7 +100,7 @@ public final class StoreSink implements ResultSink {
   static VoidFunction2<Dataset<Row>, Long> addingWriter(LiveStore store) {
     return (batch, id) -> write(store, StoreTables.WORD_COUNTS, batch,
         // The batch carries its tokens: no tokenizer needed.
-        TrendQueries.wordCounts(batch, null), id, true);
+        TrendQueries.partialWordCounts(batch), id, true);
   }
 
   /**

@@ -4,12 +4,6 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.explode_outer;
-import static org.apache.spark.sql.functions.floor;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.pmod;
-import static org.apache.spark.sql.functions.sequence;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.timestamp_seconds;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.split;
@@ -22,9 +16,13 @@ import io.trendstream.post.PostSchema;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.api.java.UDF1;
@@ -250,6 +248,112 @@ public final class TrendQueries {
         .count();
   }
 
+  /** The rows of {@link #partialWordCounts}: a word and its count in one input partition. */
+  public static final StructType PARTIAL_COUNT_SCHEMA = new StructType()
+      .add(WORD, DataTypes.StringType, false)
+      .add(COUNT, DataTypes.LongType, false);
+
+  /**
+   * One micro-batch's count per word, counted where the batch's rows are: ({@code word},
+   * {@code count}), a word once per input partition, so a word read by two tasks comes as two
+   * rows whose counts add up to the batch's. For a sink that adds the counts up anyway
+   * ({@link ResultSink#keepsCounts}): no shuffle and no second aggregation in Spark, one stage
+   * per batch; the sink sums the partial rows (the store in its upsert). Over a static Dataset
+   * with a {@value #TOKENS} column ({@link #tokenized}).
+   */
+  public static Dataset<Row> partialWordCounts(Dataset<Row> batch) {
+    int tokens = batch.schema().fieldIndex(TOKENS);
+    return batch.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
+      Map<String, long[]> counts = new HashMap<>();
+      while (rows.hasNext()) {
+        Row r = rows.next();
+        if (r.isNullAt(tokens)) {
+          continue;
+        }
+        for (Object w : r.<Object>getList(tokens)) {
+          if (w != null) {
+            counts.computeIfAbsent((String) w, k -> new long[1])[0]++;
+          }
+        }
+      }
+      return counts.entrySet().stream()
+          .map(e -> RowFactory.create(e.getKey(), e.getValue()[0]))
+          .iterator();
+    }, Encoders.row(PARTIAL_COUNT_SCHEMA));
+  }
+
+  /** The latest event time of a {@link #partialWindowedCounts} row's posts. */
+  public static final String MAX_EVENT_TIME = "max_event_time";
+
+  /** The rows of {@link #partialWindowedCounts} as counted, before the bounds become times. */
+  private static final StructType PARTIAL_WINDOW_SCHEMA = new StructType()
+      .add("start_second", DataTypes.LongType, false)
+      .add(WORD, DataTypes.StringType, true)
+      .add(COUNT, DataTypes.LongType, false)
+      .add("max_event_micros", DataTypes.LongType, true);
+
+  /**
+   * One micro-batch's count per word per sliding event-time window, for a sink that adds the
+   * batches up ({@link ResultSink#keepsCounts}): ({@code window_start}, {@code window_end},
+   * {@code word}, {@code count}, {@value #MAX_EVENT_TIME}), counted where the batch's rows are,
+   * as {@link #partialWordCounts}: a (window, word) once per input partition, plus one row
+   * without a word per partition carrying the latest event time of its posts (null on the word
+   * rows). The sink sums the partial rows per (window, word) and takes the watermark's next
+   * value from the latest event time. Nothing is dropped as late here: the sink drops the rows
+   * of windows that ended by its watermark. Over a static Dataset of {@link #tokenized} rows.
+   */
+  public static Dataset<Row> partialWindowedCounts(Dataset<Row> batch, Duration window,
+      Duration slide) {
+    long w = window.toSeconds();
+    long s = slide.toSeconds();
+    int tokens = batch.schema().fieldIndex(TOKENS);
+    int time = batch.schema().fieldIndex(EVENT_TIME);
+    Dataset<Row> partial = batch.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
+      Map<Long, Map<String, long[]>> windows = new HashMap<>();
+      long max = Long.MIN_VALUE;
+      while (rows.hasNext()) {
+        Row r = rows.next();
+        if (r.isNullAt(time)) {
+          continue;
+        }
+        Object t = r.get(time);
+        java.time.Instant at = t instanceof java.time.Instant i ? i
+            : ((java.sql.Timestamp) t).toInstant();
+        long second = at.getEpochSecond();
+        max = Math.max(max, second * 1_000_000L + at.getNano() / 1_000);
+        if (r.isNullAt(tokens)) {
+          continue;
+        }
+        List<Object> words = r.getList(tokens);
+        if (words.isEmpty()) {
+          continue;
+        }
+        // Windows start at multiples k of the slide: those with k * s <= t < k * s + w.
+        for (long k = Math.floorDiv(second - w, s) + 1; k <= Math.floorDiv(second, s); k++) {
+          Map<String, long[]> counts = windows.computeIfAbsent(k * s, x -> new HashMap<>());
+          for (Object word : words) {
+            if (word != null) {
+              counts.computeIfAbsent((String) word, x -> new long[1])[0]++;
+            }
+          }
+        }
+      }
+      List<Row> out = new ArrayList<>();
+      windows.forEach((start, counts) -> counts.forEach((word, n) ->
+          out.add(RowFactory.create(start, word, n[0], null))));
+      if (max != Long.MIN_VALUE) {
+        out.add(RowFactory.create(0L, null, 0L, max));
+      }
+      return out.iterator();
+    }, Encoders.row(PARTIAL_WINDOW_SCHEMA));
+    return partial.select(
+        timestamp_seconds(col("start_second")).as(WINDOW_START),
+        timestamp_seconds(col("start_second").plus(w)).as(WINDOW_END),
+        col(WORD),
+        col(COUNT),
+        timestamp_micros(col("max_event_micros")).as(MAX_EVENT_TIME));
+  }
+
   /** The {@value #TOKENS} already there, or the text's tokens. */
   private static Column tokens(Dataset<Row> posts, Tokenizer tokenizer) {
     if (Arrays.asList(posts.columns()).contains(TOKENS)) {
@@ -258,48 +362,6 @@ public final class TrendQueries {
     return tokenizer == Tokenizer.WHITESPACE
         ? split(col(PostSchema.TEXT), " ")
         : WORDS_UDF.apply(col(PostSchema.TEXT));
-  }
-
-  /** The latest event time of a {@link #windowedCountsOfBatch} row's posts. */
-  public static final String MAX_EVENT_TIME = "max_event_time";
-
-  /**
-   * One micro-batch's count per word per sliding window, for a sink that adds the batches up
-   * ({@link ResultSink#keepsCounts}): ({@code window_start}, {@code window_end}, {@code word},
-   * {@code count}, {@value #MAX_EVENT_TIME}). Over a static Dataset of {@link #tokenized} rows.
-   *
-   * <p>Counted per bucket first (buckets of gcd(window, slide), which tile every window), then
-   * each bucket's count goes to the windows that contain it: a word is counted once per post
-   * before the shuffle, not once per window as {@code window()}'s expansion does. Nothing is
-   * dropped as late here: the sink drops the rows of windows that ended by its watermark, and
-   * takes the watermark's next value from {@value #MAX_EVENT_TIME}, so posts without words come
-   * through as one row with a null word to be counted there too.
-   */
-  public static Dataset<Row> windowedCountsOfBatch(Dataset<Row> batch, Duration window,
-      Duration slide) {
-    long w = window.toSeconds();
-    long s = slide.toSeconds();
-    long bucket = java.math.BigInteger.valueOf(w).gcd(java.math.BigInteger.valueOf(s))
-        .longValue();
-    Column seconds = col(EVENT_TIME).cast("long");
-    Column b = seconds.minus(pmod(seconds, lit(bucket)));
-    // Windows start at multiples k of the slide: those with k * slide <= b < k * slide + window.
-    Column bucketStart = col("bucket");
-    Column starts = sequence(floor(bucketStart.minus(w).divide(s)).plus(1),
-        floor(bucketStart.divide(s)));
-    return batch
-        .select(explode_outer(col(TOKENS)).as(WORD), b.as("bucket"), col(EVENT_TIME))
-        .groupBy(col("bucket"), col(WORD))
-        .agg(count(col(WORD)).as(COUNT), max(col(EVENT_TIME)).as(MAX_EVENT_TIME))
-        .select(explode(starts).as("k"), col(WORD), col(COUNT), col(MAX_EVENT_TIME))
-        .groupBy(col("k"), col(WORD))
-        .agg(sum(col(COUNT)).as(COUNT), max(col(MAX_EVENT_TIME)).as(MAX_EVENT_TIME))
-        .select(
-            timestamp_seconds(col("k").multiply(s)).as(WINDOW_START),
-            timestamp_seconds(col("k").multiply(s).plus(w)).as(WINDOW_END),
-            col(WORD),
-            col(COUNT),
-            col(MAX_EVENT_TIME));
   }
 
   /**

@@ -143,39 +143,50 @@ class TrendQueriesTest {
   }
 
   @Test
-  void batchWindowCountsEqualSparksWindowsAndCarryTheLatestEventTime() {
+  void partialCountsAddUpToTheBatchCountsAcrossPartitions() {
     StructType schema = new StructType()
         .add(TrendQueries.TOKENS, DataTypes.createArrayType(DataTypes.StringType, false))
         .add(TrendQueries.EVENT_TIME, DataTypes.TimestampType);
     Instant late = Instant.parse("2018-03-13T10:14:59.900Z");
     List<Row> rows = List.of(
         RowFactory.create(new String[] {"kafka", "spark", "kafka"}, T0),
-        // On a window boundary: starts a window, ends none.
         RowFactory.create(new String[] {"kafka"}, Instant.parse("2018-03-13T10:05:00Z")),
+        RowFactory.create(new String[] {"kafka", "flink"}, Instant.parse("2018-03-13T10:06:00Z")),
         RowFactory.create(new String[] {"flink"}, Instant.parse("2018-03-13T09:59:59.999Z")),
         RowFactory.create(new String[] {"spark"}, Instant.parse("1969-12-31T23:58:00Z")),
-        // No words: no count, but the latest event time of the batch.
         RowFactory.create(new String[0], late));
-    Dataset<Row> batch = spark().createDataFrame(rows, schema);
+    // Three partitions, so a word comes from more than one task.
+    Dataset<Row> batch = spark().createDataFrame(rows, schema).repartition(3);
+    assertThat(batch.rdd().getNumPartitions()).isEqualTo(3);
+
+    Map<String, Long> partial = new java.util.TreeMap<>();
+    for (Row r : TrendQueries.partialWordCounts(batch).collectAsList()) {
+      partial.merge(r.getString(0), r.getLong(1), Long::sum);
+    }
+    Map<String, Long> whole = new java.util.TreeMap<>();
+    for (Row r : TrendQueries.wordCounts(batch, null).collectAsList()) {
+      whole.put(r.getString(0), r.getLong(1));
+    }
+    assertThat(partial).isEqualTo(whole).containsEntry("kafka", 4L);
+
     for (String[] ws : List.of(new String[] {"10 minutes", "5 minutes"},
         new String[] {"7 minutes", "3 minutes"})) {
-      Dataset<Row> mine = TrendQueries.windowedCountsOfBatch(batch,
+      Dataset<Row> mine = TrendQueries.partialWindowedCounts(batch,
           StreamConfig.duration(ws[0]), StreamConfig.duration(ws[1]));
-      Dataset<Row> sparks = TrendQueries.windowedWordCounts(batch, Tokenizer.WORDS, ws[0], ws[1],
-          "10 minutes");
-      List<String> counted = mine.where(org.apache.spark.sql.functions.col("word").isNotNull())
-          .collectAsList().stream().map(TrendQueriesTest::windowRow).sorted().toList();
-      assertThat(counted).as(ws[0] + " / " + ws[1])
-          .isNotEmpty()
-          .isEqualTo(sparks.collectAsList().stream().map(TrendQueriesTest::windowRow).sorted()
-              .toList());
+      Map<String, Long> summed = new java.util.TreeMap<>();
+      for (Row r : mine.where(org.apache.spark.sql.functions.col("word").isNotNull())
+          .collectAsList()) {
+        summed.merge(r.get(0) + "/" + r.get(1) + "/" + r.getString(2), r.getLong(3), Long::sum);
+      }
+      Map<String, Long> sparks = new java.util.TreeMap<>();
+      for (Row r : TrendQueries.windowedWordCounts(batch, Tokenizer.WORDS, ws[0], ws[1],
+          "10 minutes").collectAsList()) {
+        sparks.put(r.get(0) + "/" + r.get(1) + "/" + r.getString(2), r.getLong(3));
+      }
+      assertThat(summed).as(ws[0] + " / " + ws[1]).isNotEmpty().isEqualTo(sparks);
       assertThat(mine.agg(org.apache.spark.sql.functions.max(TrendQueries.MAX_EVENT_TIME))
           .first().get(0)).isEqualTo(late);
     }
-  }
-
-  private static String windowRow(Row r) {
-    return r.get(0) + "/" + r.get(1) + "/" + r.getString(2) + "=" + r.getLong(3);
   }
 
   @Test

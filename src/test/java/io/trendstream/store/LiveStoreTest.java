@@ -78,8 +78,10 @@ class LiveStoreTest {
           new Rows(new Object[] {"a", 1L}, new Object[] {"b", 2L}).adding());
       assertThat(store.write(StoreTables.WORD_COUNTS, "q1", 0,
           new Rows(new Object[] {"a", 1L}, new Object[] {"b", 2L}).adding())).isFalse();
-      store.write(StoreTables.WORD_COUNTS, "q1", 1,
-          new Rows(new Object[] {"a", 3L}, new Object[] {"c", 1L}).adding());
+      // Partial counts, a word once per Spark task: summed, as one upsert may not touch a row
+      // twice.
+      store.write(StoreTables.WORD_COUNTS, "q1", 1, new Rows(new Object[] {"a", 2L},
+          new Object[] {"c", 1L}, new Object[] {"a", 1L}).adding());
       assertThat(rows(store, "SELECT word, count FROM word_counts ORDER BY word"))
           .containsExactly("a 4", "b 2", "c 1");
       // A new checkpoint counts from the start of the topic again: nothing of the old is added.
@@ -116,8 +118,11 @@ class LiveStoreTest {
           delta(T0, "kafka", 5, T0.plusSeconds(2700))).adding());
       assertThat(rows(store, "SELECT word, count FROM windowed_word_counts ORDER BY word"))
           .containsExactly("kafka 2", "spark 1");
+      // Partial rows, as each Spark task counts its own posts: summed per (window, word).
       store.write(StoreTables.WINDOWED_WORD_COUNTS, "q", 3, new Rows(
-          delta(T0.plusSeconds(2700), "spark", 3, T0.plusSeconds(2700))).adding());
+          delta(T0.plusSeconds(2700), "spark", 2, null),
+          delta(T0.plusSeconds(2700), "spark", 1, null),
+          delta(T0, null, 0, T0.plusSeconds(2700))).adding());
       assertThat(rows(store, "SELECT word, count FROM windowed_word_counts ORDER BY word"))
           .containsExactly("kafka 2", "spark 4");
     }
