@@ -89,7 +89,9 @@ public final class SparkWordCount {
     StreamingQuery q = start(input, "windowed", OutputMode.Append(), (batch, id) -> {
       long before = maxEventTime[0];
       for (Row r : TrendQueries.partialWindowedCounts(batch, window, slide).collectAsList()) {
-        maxEventTime[0] = Math.max(maxEventTime[0], epochSecond(r.get(4)));
+        if (r.get(4) != null) {
+          maxEventTime[0] = Math.max(maxEventTime[0], epochSecond(r.get(4)));
+        }
         if (r.get(2) != null
             && (before == Long.MIN_VALUE || epochSecond(r.get(1)) > before - delay)) {
           table.merge(Reference.windowKey(epochSecond(r.get(0)), r.getString(2)),
