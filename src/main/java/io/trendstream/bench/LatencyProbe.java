@@ -234,7 +234,7 @@ public final class LatencyProbe {
 
     private long sampleState(long lastBatch) {
       for (StreamingQuery q : job.queries()) {
-        if (!q.name().endsWith(StreamingJob.WINDOWED_WORD_COUNTS)) {
+        if (!q.name().endsWith(StreamingJob.LIVE_TABLES)) {
           continue;
         }
         StreamingQueryProgress p = q.lastProgress();

@@ -135,7 +135,7 @@ final class PipelineRunner {
     SparkSession spark = join(sparkStarting);
     Store store = join(storeStarting);
     spark.streams().addListener(new ProgressPrinter(
-        out, config.queryNamePrefix + StreamingJob.WORD_COUNTS, store.live()));
+        out, config.queryNamePrefix + StreamingJob.LIVE_TABLES, store.live()));
     // One registry per pipeline, not the client's global one: tests run several in one JVM.
     PrometheusRegistry metrics = new PrometheusRegistry();
     JobMetrics jobMetrics = new JobMetrics(metrics).watch(store.live());

@@ -21,7 +21,7 @@ public final class ProgressPrinter extends StreamingQueryListener {
   private final LiveStore store;
 
   /**
-   * @param queryName the word-count query's name (prefix included)
+   * @param queryName the query that writes the counts (prefix included)
    * @param store where the top words are read (an index walk, not a table scan)
    */
   public ProgressPrinter(PrintStream out, String queryName, LiveStore store) {

@@ -4,8 +4,15 @@ import io.trendstream.store.CopyText;
 import io.trendstream.store.LiveStore;
 import io.trendstream.store.StoreTables;
 import io.trendstream.store.TrendSettings;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.api.java.function.VoidFunction2;
@@ -14,14 +21,16 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.streaming.DataStreamWriter;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import scala.Tuple2;
 
 /**
- * The live tables' {@link ResultSink}: each micro-batch of {@code tweets} (append),
- * {@code word_counts} and {@code windowed_word_counts} goes into the {@link LiveStore} through
- * {@code foreachBatch}, one transaction per batch. The counts are kept by the store alone
- * ({@link #keepsCounts}): each batch's tokens are counted in the batch, per word and per
- * (window, word), and added to the tables; Spark's update-mode counts (the keys that changed,
- * upserted) are written as they come.
+ * The live tables' {@link ResultSink}: each micro-batch of the job's one
+ * {@value StreamingJob#LIVE_TABLES} query (posts with their tokens) goes into the
+ * {@link LiveStore}'s {@code tweets}, {@code word_counts} and {@code windowed_word_counts}
+ * through {@code foreachBatch}, one transaction per table per batch. The counts are kept by the
+ * store alone ({@link #keepsCounts}): each batch's tokens are counted in the batch, per word and
+ * per (window, word), and added to the tables. Any other query ({@link #batchWriter}: the jdbc
+ * sink's update-mode counts, the keys that changed) is upserted as it comes.
  *
  * <p>The tasks that computed a batch also encode it as COPY text, a chunk per partition, so the
  * driver only forwards bytes to the server: no per-row objects on the driver, and on a cluster
@@ -63,44 +72,128 @@ public final class StoreSink implements ResultSink {
   @Override
   public StreamingQuery start(String table, Dataset<Row> result, DataStreamWriter<Row> writer)
       throws TimeoutException {
-    List<String> columns = Arrays.asList(result.columns());
     VoidFunction2<Dataset<Row>, Long> write;
-    if (table.equals(StoreTables.WORD_COUNTS) && columns.equals(List.of(TrendQueries.TOKENS))) {
-      write = addingWriter(store);
-    } else if (table.equals(StoreTables.WINDOWED_WORD_COUNTS)
-        && columns.equals(List.of(TrendQueries.TOKENS, TrendQueries.EVENT_TIME))) {
+    if (table.equals(StreamingJob.LIVE_TABLES)) {
+      if (!Arrays.asList(result.columns()).equals(LIVE_COLUMNS)) {
+        throw new IllegalArgumentException("the " + table + " query yields "
+            + Arrays.toString(result.columns()) + ", the live tables need " + LIVE_COLUMNS);
+      }
       TrendSettings w = windows;
       if (w == null) {
-        throw new IllegalStateException("call scoreTrends before the windowed query starts");
+        throw new IllegalStateException("call scoreTrends before the live tables' query starts");
       }
-      write = addingWindowsWriter(store, w);
+      write = liveTablesWriter(store, w);
     } else {
       write = batchWriter(store, table, result);
     }
     return writer.foreachBatch(write).start();
   }
 
-  /**
-   * The {@code foreachBatch} function of {@link StreamingJob#windowedCountInput}: counts each
-   * batch per word per window ({@link TrendQueries#partialWindowedCounts}) and adds the counts
-   * to {@code windowed_word_counts}, except windows that ended by the store's watermark.
-   */
-  static VoidFunction2<Dataset<Row>, Long> addingWindowsWriter(LiveStore store,
-      TrendSettings windows) {
-    return (batch, id) -> write(store, StoreTables.WINDOWED_WORD_COUNTS, batch,
-        TrendQueries.partialWindowedCounts(batch, windows.window(), windows.slide()), id,
-        true);
-  }
+  /** The columns of {@link StreamingJob#liveTablesInput}: the posts table's, then the tokens. */
+  private static final List<String> LIVE_COLUMNS = java.util.stream.Stream.concat(
+      StoreTables.TWEET_COLUMNS.stream(), java.util.stream.Stream.of(TrendQueries.TOKENS))
+      .toList();
 
   /**
-   * The {@code foreachBatch} function of {@link StreamingJob#runningCountInput}: counts each
-   * batch's tokens per word and adds them to {@code word_counts}, in the transaction that records
-   * the batch id, so a replayed batch is never added twice.
+   * The {@code foreachBatch} function of {@link StreamingJob#liveTablesInput}: each batch of
+   * posts with their tokens goes into all three tables, counts first (what the dashboard waits
+   * for), then the posts. One pass of one Spark job per batch ({@link #encodeLiveTables}): each
+   * task encodes its posts as COPY text and counts their words per word and per window
+   * ({@link TrendQueries.PartitionCounts}); the store sums the tasks' partial counts, adds them
+   * to its own and drops windows that ended by its watermark. Each table's write is one
+   * transaction that records the batch id, so a replayed batch is never added twice.
    */
-  static VoidFunction2<Dataset<Row>, Long> addingWriter(LiveStore store) {
-    return (batch, id) -> write(store, StoreTables.WORD_COUNTS, batch,
-        // The batch carries its tokens: no tokenizer needed.
-        TrendQueries.partialWordCounts(batch), id, true);
+  static VoidFunction2<Dataset<Row>, Long> liveTablesWriter(LiveStore store,
+      TrendSettings windows) {
+    long window = windows.window().toSeconds();
+    long slide = windows.slide().toSeconds();
+    return (batch, id) -> {
+      int tokens = batch.schema().fieldIndex(TrendQueries.TOKENS);
+      int time = batch.schema().fieldIndex(TrendQueries.EVENT_TIME);
+      // Computed once, when the first table asks (a replayed batch: to run its plan).
+      Map<Integer, List<byte[]>> encoded = new HashMap<>();
+      Supplier<Map<Integer, List<byte[]>>> chunks = () -> {
+        if (encoded.isEmpty()) {
+          for (Tuple2<Integer, byte[]> t : batch.mapPartitions(
+              encodeLiveTables(tokens, time, window, slide),
+              Encoders.tuple(Encoders.INT(), Encoders.BINARY())).collectAsList()) {
+            encoded.computeIfAbsent(t._1(), k -> new ArrayList<>()).add(t._2());
+          }
+          encoded.putIfAbsent(-1, List.of());
+        }
+        return encoded;
+      };
+      String queryId = queryId(batch);
+      for (int table = 0; table < TABLES_IN_ORDER.size(); table++) {
+        int which = table;
+        store.write(TABLES_IN_ORDER.get(table), queryId, id, new LiveStore.Batch() {
+          @Override
+          public List<byte[]> copyText() {
+            return chunks.get().getOrDefault(which, List.of());
+          }
+
+          @Override
+          public boolean adds() {
+            return !TABLES_IN_ORDER.get(which).equals(StoreTables.TWEETS);
+          }
+
+          @Override
+          public void skipped() {
+            chunks.get();
+          }
+        });
+      }
+    };
+  }
+
+  /** The tables {@link #liveTablesWriter} writes, in order; a chunk's tag is the index. */
+  private static final List<String> TABLES_IN_ORDER = List.of(StoreTables.WORD_COUNTS,
+      StoreTables.WINDOWED_WORD_COUNTS, StoreTables.TWEETS);
+
+  /**
+   * One task of {@link #liveTablesWriter}: its posts as {@code tweets} COPY text while they
+   * pass, then its partial counts as {@code word_counts} and {@code windowed_word_counts} COPY
+   * text, each chunk tagged with its table's index in {@link #TABLES_IN_ORDER}.
+   */
+  private static MapPartitionsFunction<Row, Tuple2<Integer, byte[]>> encodeLiveTables(
+      int tokens, int time, long window, long slide) {
+    int fields = StoreTables.TWEET_COLUMNS.size();
+    return rows -> {
+      TrendQueries.PartitionCounts counts =
+          new TrendQueries.PartitionCounts(tokens, time, window, slide, true);
+      Iterator<Object[]> posts = new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return rows.hasNext();
+        }
+
+        @Override
+        public Object[] next() {
+          Row r = rows.next();
+          counts.add(r);
+          Object[] values = new Object[fields];
+          for (int i = 0; i < fields; i++) {
+            values[i] = r.get(i);
+          }
+          return values;
+        }
+      };
+      List<Tuple2<Integer, byte[]>> out = new ArrayList<>();
+      for (byte[] chunk : CopyText.encode(posts, v -> v)) {
+        out.add(new Tuple2<>(2, chunk));
+      }
+      for (byte[] chunk : CopyText.encode(counts.words().iterator(), StoreSink::fields)) {
+        out.add(new Tuple2<>(0, chunk));
+      }
+      for (byte[] chunk : CopyText.encode(counts.windows().iterator(), w -> new Object[] {
+          w[1] == null ? null : Instant.ofEpochSecond((Long) w[0]),
+          w[1] == null ? null : Instant.ofEpochSecond((Long) w[0] + window),
+          w[1], w[2],
+          w[3] == null ? null : Instant.EPOCH.plus((Long) w[3], ChronoUnit.MICROS)})) {
+        out.add(new Tuple2<>(1, chunk));
+      }
+      return out.iterator();
+    };
   }
 
   /**
@@ -119,11 +212,16 @@ public final class StoreSink implements ResultSink {
     return (batch, id) -> write(store, table, batch, batch, id, false);
   }
 
+  /** The streaming query's id, on the thread that runs its batch. */
+  private static String queryId(Dataset<Row> batch) {
+    String id = batch.sparkSession().sparkContext().getLocalProperty(QUERY_ID_PROPERTY);
+    return id == null ? "" : id;
+  }
+
   /** One batch: {@code rows} (computed from {@code batch}) into {@code table}. */
   private static void write(LiveStore store, String table, Dataset<Row> batch,
       Dataset<Row> rows, long id, boolean adds) throws Exception {
-    String queryId = batch.sparkSession().sparkContext().getLocalProperty(QUERY_ID_PROPERTY);
-    store.write(table, queryId == null ? "" : queryId, id, new LiveStore.Batch() {
+    store.write(table, queryId(batch), id, new LiveStore.Batch() {
       @Override
       public List<byte[]> copyText() {
         return rows.mapPartitions(ENCODE, Encoders.BINARY()).collectAsList();

@@ -25,16 +25,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The streaming job: wires a source of Kafka-shaped records ({@code value}, {@code timestamp})
- * through {@link TrendQueries} into a {@link ResultSink}, as three named queries, each with its
- * own checkpoint under the data dir:
+ * through {@link TrendQueries} into a {@link ResultSink}. For a sink that keeps the counts itself
+ * ({@link ResultSink#keepsCounts}, the store), one query, {@value #LIVE_TABLES}: each batch's
+ * posts with their tokens ({@link #liveTablesInput}, append), from which the sink writes all
+ * three live tables; each record is read and parsed once. For any other sink, three named
+ * queries, each with its own checkpoint under the data dir:
  *
  * <ul>
  *   <li>{@value #TWEETS}: parsed posts, append;
  *   <li>{@value #WORD_COUNTS}: running count per word, update (only the words that changed);
- *       for a sink that keeps the counts itself ({@link ResultSink#keepsCounts}), each batch's
- *       tokens, append;
- *   <li>{@value #WINDOWED_WORD_COUNTS}: count per word per event-time window, update; for a
- *       sink that keeps the counts itself, each batch's tokens and event times, append.
+ *   <li>{@value #WINDOWED_WORD_COUNTS}: count per word per event-time window, update.
  * </ul>
  *
  * Then, each as its own queries with their own checkpoints: every durable sink of
@@ -49,6 +49,8 @@ public final class StreamingJob implements AutoCloseable {
   public static final String TWEETS = StoreTables.TWEETS;
   public static final String WORD_COUNTS = StoreTables.WORD_COUNTS;
   public static final String WINDOWED_WORD_COUNTS = StoreTables.WINDOWED_WORD_COUNTS;
+  /** The one query of a sink that keeps the counts: it feeds all three live tables. */
+  public static final String LIVE_TABLES = "live_tables";
 
   /** How long a graceful stop waits for running batches before interrupting them. */
   public static final java.time.Duration STOP_GRACE = java.time.Duration.ofSeconds(20);
@@ -146,15 +148,15 @@ public final class StreamingJob implements AutoCloseable {
     }
     // Update, not complete: a batch's cost follows the words it changed, not the vocabulary.
     if (sink.keepsCounts()) {
-      start(context, WORD_COUNTS, runningCountInput(records, config), OutputMode.Append());
-      start(context, WINDOWED_WORD_COUNTS, windowedCountInput(records, config),
-          OutputMode.Append());
+      // Four queries over one topic read, parsed and planned every record four times, and on 2
+      // cores each waited for the others: one query, alone 3.5x faster per batch than with them.
+      start(context, LIVE_TABLES, liveTablesInput(records, config), OutputMode.Append());
     } else {
       start(context, WORD_COUNTS, wordCounts(records, config), OutputMode.Update());
       start(context, WINDOWED_WORD_COUNTS, windowedWordCounts(records, config),
           OutputMode.Update());
+      start(context, TWEETS, posts, OutputMode.Append());
     }
-    start(context, TWEETS, posts, OutputMode.Append());
     for (DurableSink sink : config.sinks) {
       start(sink, context);
     }
@@ -198,6 +200,18 @@ public final class StreamingJob implements AutoCloseable {
     return tokenized(records, config).withWatermark(TrendQueries.EVENT_TIME, config.watermark);
   }
 
+  /**
+   * The {@value #LIVE_TABLES} query for a sink that keeps the counts
+   * ({@link ResultSink#keepsCounts}): the posts of {@link TrendQueries#posts} plus their
+   * {@link TrendQueries#TOKENS}, stateless. The watermark only feeds the query's progress (and
+   * so /metrics); the sink drops late windows by its own, the same rule over the same posts.
+   */
+  public static Dataset<Row> liveTablesInput(Dataset<Row> records, StreamConfig config) {
+    return TrendQueries.tokenizedPosts(
+            records, config.eventTime, config.maxValueBytes, config.tokenizer)
+        .withWatermark(TrendQueries.EVENT_TIME, config.watermark);
+  }
+
   /** The {@value #WINDOWED_WORD_COUNTS} query over Kafka-shaped records, as the job runs it. */
   public static Dataset<Row> windowedWordCounts(Dataset<Row> records, StreamConfig config) {
     return TrendQueries.windowedWordCounts(
@@ -213,7 +227,8 @@ public final class StreamingJob implements AutoCloseable {
 
   private void start(SinkContext context, String table, Dataset<Row> result, OutputMode mode)
       throws TimeoutException {
-    boolean count = table.equals(WORD_COUNTS) || table.equals(WINDOWED_WORD_COUNTS);
+    boolean count = table.equals(WORD_COUNTS) || table.equals(WINDOWED_WORD_COUNTS)
+        || table.equals(LIVE_TABLES);
     DataStreamWriter<Row> writer = context.writer(table, result, mode);
     if (count) {
       // The counts run back to back (Spark's default), not on the side trigger.

@@ -125,7 +125,7 @@ public final class TrendQueries {
     Column[] fields = Arrays.stream(PostSchema.SCHEMA.fieldNames())
         .map(f -> col(POST + "." + f).as(f))
         .toArray(Column[]::new);
-    return classified(kafkaRecords, eventTime, maxValueBytes, null, false)
+    return classified(kafkaRecords, eventTime, maxValueBytes, null, true, false)
         .where(col(REASON).isNull())
         .select(concat(fields, col(EVENT_TIME)));
   }
@@ -137,9 +137,27 @@ public final class TrendQueries {
    */
   public static Dataset<Row> tokenized(Dataset<Row> kafkaRecords, EventTime eventTime,
       int maxValueBytes, Tokenizer tokenizer) {
-    return classified(kafkaRecords, eventTime, maxValueBytes, tokenizer, false)
+    return classified(kafkaRecords, eventTime, maxValueBytes, tokenizer, false, false)
         .where(col(REASON).isNull())
         .select(col(POST + "." + TOKENS).as(TOKENS), col(EVENT_TIME));
+  }
+
+  /**
+   * The posts of {@link #posts} with their {@value #TOKENS} as the last column: what the three
+   * live tables need, from one parse of each record (the posts table takes the fields, the
+   * counts the tokens and {@code event_time}).
+   */
+  public static Dataset<Row> tokenizedPosts(Dataset<Row> kafkaRecords, EventTime eventTime,
+      int maxValueBytes, Tokenizer tokenizer) {
+    List<Column> columns = new ArrayList<>();
+    for (String f : PostSchema.SCHEMA.fieldNames()) {
+      columns.add(col(POST + "." + f).as(f));
+    }
+    columns.add(col(EVENT_TIME));
+    columns.add(col(POST + "." + TOKENS).as(TOKENS));
+    return classified(kafkaRecords, eventTime, maxValueBytes, tokenizer, true, false)
+        .where(col(REASON).isNull())
+        .select(columns.toArray(Column[]::new));
   }
 
   /**
@@ -149,7 +167,7 @@ public final class TrendQueries {
   public static Dataset<Row> malformed(
       Dataset<Row> kafkaRecords, EventTime eventTime, int maxValueBytes) {
     Column[] input = Arrays.stream(kafkaRecords.columns()).map(c -> col(c)).toArray(Column[]::new);
-    return classified(kafkaRecords, eventTime, maxValueBytes, null, true)
+    return classified(kafkaRecords, eventTime, maxValueBytes, null, true, true)
         .where(col(REASON).isNotNull())
         .select(concat(input, col(REASON)));
   }
@@ -165,9 +183,9 @@ public final class TrendQueries {
    * {@value #INPUT_METRICS}; with {@code keepInput} the input's columns too.
    */
   private static Dataset<Row> classified(Dataset<Row> kafkaRecords, EventTime eventTime,
-      int maxValueBytes, Tokenizer tokenizer, boolean keepInput) {
+      int maxValueBytes, Tokenizer tokenizer, boolean allFields, boolean keepInput) {
     // Binary from Kafka; tests may hand in strings.
-    Column post = reader(maxValueBytes, eventTime, tokenizer)
+    Column post = reader(maxValueBytes, eventTime, tokenizer, allFields)
         .apply(col("value").cast("binary"))
         .as(POST);
     Column time = eventTime == EventTime.KAFKA
@@ -196,28 +214,40 @@ public final class TrendQueries {
 
   /**
    * {@link PostFields#read} as a Spark function of the value bytes: a struct of
-   * {@value #REASON}, the post's fields (all of them; or with a tokenizer only the text's
-   * {@value #TOKENS}) and {@value #CREATED_AT_MICROS}. Marked nondeterministic only so that the
+   * {@value #REASON}, with {@code allFields} the post's fields, with a tokenizer the text's
+   * {@value #TOKENS}, and {@value #CREATED_AT_MICROS}. Marked nondeterministic only so that the
    * optimizer keeps it where it is: a deterministic one is copied into every filter pushed below
    * it and then runs once per use (profiled: three parses per record with {@code from_json}).
    */
   private static UserDefinedFunction reader(
-      int maxValueBytes, EventTime eventTime, Tokenizer tokenizer) {
+      int maxValueBytes, EventTime eventTime, Tokenizer tokenizer, boolean allFields) {
     boolean createdAtTime = eventTime == EventTime.CREATED_AT;
-    boolean allFields = tokenizer == null;
     StructType type = new StructType().add(REASON, DataTypes.StringType);
-    type = allFields
-        ? Arrays.stream(PostSchema.SCHEMA.fields()).reduce(type, StructType::add, (a, b) -> a)
-        : type.add(TOKENS, DataTypes.createArrayType(DataTypes.StringType, false));
+    if (allFields) {
+      type = Arrays.stream(PostSchema.SCHEMA.fields()).reduce(type, StructType::add, (a, b) -> a);
+    }
+    if (tokenizer != null) {
+      type = type.add(TOKENS, DataTypes.createArrayType(DataTypes.StringType, false));
+    }
     type = type.add(CREATED_AT_MICROS, DataTypes.LongType);
+    int size = type.size();
     return udf((UDF1<byte[], Row>) value -> {
       PostFields.Parsed p = PostFields.read(value, maxValueBytes, allFields, createdAtTime);
+      Object[] out = new Object[size];
+      int i = 0;
+      out[i++] = p.reason;
       if (allFields) {
-        return RowFactory.create(p.reason, p.createdAt, p.id, p.idStr, p.text, p.retweetCount,
-            p.favoriteCount, p.favorited, p.retweeted, p.lang, p.createdAtMicros);
+        Object[] fields = {p.createdAt, p.id, p.idStr, p.text, p.retweetCount, p.favoriteCount,
+            p.favorited, p.retweeted, p.lang};
+        System.arraycopy(fields, 0, out, i, fields.length);
+        i += fields.length;
       }
-      String[] tokens = p.reason == null ? tokenizer.tokenArray(p.text) : null;
-      return RowFactory.create(p.reason, tokens, p.createdAtMicros);
+      if (tokenizer != null) {
+        // The text is read only to be tokenized unless the fields are kept too.
+        out[i++] = p.reason == null ? tokenizer.tokenArray(p.text) : null;
+      }
+      out[i] = p.createdAtMicros;
+      return RowFactory.create(out);
     }, type).asNondeterministic();
   }
 
@@ -264,22 +294,96 @@ public final class TrendQueries {
   public static Dataset<Row> partialWordCounts(Dataset<Row> batch) {
     int tokens = batch.schema().fieldIndex(TOKENS);
     return batch.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
-      Map<String, long[]> counts = new HashMap<>();
-      while (rows.hasNext()) {
-        Row r = rows.next();
-        if (r.isNullAt(tokens)) {
-          continue;
-        }
-        for (Object w : r.<Object>getList(tokens)) {
-          if (w != null) {
-            counts.computeIfAbsent((String) w, k -> new long[1])[0]++;
-          }
+      PartitionCounts counts = new PartitionCounts(tokens, -1, 0, 0, true);
+      rows.forEachRemaining(counts::add);
+      return counts.words().iterator();
+    }, Encoders.row(PARTIAL_COUNT_SCHEMA));
+  }
+
+  /**
+   * One Spark task's counts of its rows, per word and (with a window) per (window start, word),
+   * and the latest event time: the loop behind {@link #partialWordCounts} and
+   * {@link #partialWindowedCounts}, and the store's one-pass writer of all three tables.
+   */
+  public static final class PartitionCounts {
+    private final int tokens;
+    private final int time;
+    private final long window;
+    private final long slide;
+    private final boolean countWords;
+    private final Map<String, long[]> words = new HashMap<>();
+    private final Map<Long, Map<String, long[]>> windows = new HashMap<>();
+    private long maxMicros = Long.MIN_VALUE;
+
+    /**
+     * @param tokens the rows' {@value #TOKENS} column
+     * @param time their {@code event_time} column; negative: no windows
+     * @param countWords whether to count per word too (always without windows)
+     */
+    public PartitionCounts(int tokens, int time, long windowSeconds, long slideSeconds,
+        boolean countWords) {
+      this.tokens = tokens;
+      this.time = time;
+      this.window = windowSeconds;
+      this.slide = slideSeconds;
+      this.countWords = countWords || time < 0;
+    }
+
+    public void add(Row r) {
+      List<Object> ws = r.isNullAt(tokens) ? List.of() : r.getList(tokens);
+      if (time < 0) {
+        count(words, ws);
+        return;
+      }
+      if (r.isNullAt(time)) {
+        return;
+      }
+      Object t = r.get(time);
+      java.time.Instant at = t instanceof java.time.Instant i ? i
+          : ((java.sql.Timestamp) t).toInstant();
+      long second = at.getEpochSecond();
+      maxMicros = Math.max(maxMicros, second * 1_000_000L + at.getNano() / 1_000);
+      if (ws.isEmpty()) {
+        return;
+      }
+      if (countWords) {
+        count(words, ws);
+      }
+      // Windows start at multiples k of the slide: those with k * slide <= t < k * slide + window.
+      for (long k = Math.floorDiv(second - window, slide) + 1; k <= Math.floorDiv(second, slide);
+          k++) {
+        count(windows.computeIfAbsent(k * slide, x -> new HashMap<>()), ws);
+      }
+    }
+
+    private static void count(Map<String, long[]> counts, List<Object> ws) {
+      for (Object w : ws) {
+        if (w != null) {
+          counts.computeIfAbsent((String) w, k -> new long[1])[0]++;
         }
       }
-      return counts.entrySet().stream()
-          .map(e -> RowFactory.create(e.getKey(), e.getValue()[0]))
-          .iterator();
-    }, Encoders.row(PARTIAL_COUNT_SCHEMA));
+    }
+
+    /** ({@code word}, {@code count}) rows. */
+    public List<Row> words() {
+      List<Row> out = new ArrayList<>(words.size());
+      words.forEach((w, n) -> out.add(RowFactory.create(w, n[0])));
+      return out;
+    }
+
+    /**
+     * (window start second, word, count, null) rows, then (0, null, 0, latest event time in
+     * microseconds) when there were rows.
+     */
+    public List<Object[]> windows() {
+      List<Object[]> out = new ArrayList<>();
+      windows.forEach((start, counts) -> counts.forEach((word, n) ->
+          out.add(new Object[] {start, word, n[0], null})));
+      if (maxMicros != Long.MIN_VALUE) {
+        out.add(new Object[] {0L, null, 0L, maxMicros});
+      }
+      return out;
+    }
   }
 
   /** The latest event time of a {@link #partialWindowedCounts} row's posts. */
@@ -309,42 +413,9 @@ public final class TrendQueries {
     int tokens = batch.schema().fieldIndex(TOKENS);
     int time = batch.schema().fieldIndex(EVENT_TIME);
     Dataset<Row> partial = batch.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
-      Map<Long, Map<String, long[]>> windows = new HashMap<>();
-      long max = Long.MIN_VALUE;
-      while (rows.hasNext()) {
-        Row r = rows.next();
-        if (r.isNullAt(time)) {
-          continue;
-        }
-        Object t = r.get(time);
-        java.time.Instant at = t instanceof java.time.Instant i ? i
-            : ((java.sql.Timestamp) t).toInstant();
-        long second = at.getEpochSecond();
-        max = Math.max(max, second * 1_000_000L + at.getNano() / 1_000);
-        if (r.isNullAt(tokens)) {
-          continue;
-        }
-        List<Object> words = r.getList(tokens);
-        if (words.isEmpty()) {
-          continue;
-        }
-        // Windows start at multiples k of the slide: those with k * s <= t < k * s + w.
-        for (long k = Math.floorDiv(second - w, s) + 1; k <= Math.floorDiv(second, s); k++) {
-          Map<String, long[]> counts = windows.computeIfAbsent(k * s, x -> new HashMap<>());
-          for (Object word : words) {
-            if (word != null) {
-              counts.computeIfAbsent((String) word, x -> new long[1])[0]++;
-            }
-          }
-        }
-      }
-      List<Row> out = new ArrayList<>();
-      windows.forEach((start, counts) -> counts.forEach((word, n) ->
-          out.add(RowFactory.create(start, word, n[0], null))));
-      if (max != Long.MIN_VALUE) {
-        out.add(RowFactory.create(0L, null, 0L, max));
-      }
-      return out.iterator();
+      PartitionCounts counts = new PartitionCounts(tokens, time, w, s, false);
+      rows.forEachRemaining(counts::add);
+      return counts.windows().stream().map(RowFactory::create).iterator();
     }, Encoders.row(PARTIAL_WINDOW_SCHEMA));
     return partial.select(
         timestamp_seconds(col("start_second")).as(WINDOW_START),

@@ -58,7 +58,8 @@ class ObservabilityTest {
   private static final Duration WAIT = Duration.ofSeconds(300);
   private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
   private static final Pattern URL = Pattern.compile("query API \\+ dashboard: (http://\\S+)");
-  private static final String COUNTS = StreamingJob.WORD_COUNTS;
+  /** The job's one query into the store, which writes the counts. */
+  private static final String COUNTS = StreamingJob.LIVE_TABLES;
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
   @RegisterExtension static final BrokerExtension kafka = new BrokerExtension();
@@ -134,13 +135,13 @@ class ObservabilityTest {
         assertThat(value(m, "trendstream_query_active", "query=\"" + COUNTS + "\""))
             .isEqualTo(1);
         // The store keeps the counts: their rows written are the store's, not Spark state's.
-        assertThat(value(m, "trendstream_store_rows_written_total", "table=\"" + COUNTS + "\""))
+        assertThat(value(m, "trendstream_store_rows_written_total", "table=\"word_counts\""))
             .isPositive();
         assertThat(value(m, "trendstream_store_rows_written_total",
             "table=\"windowed_word_counts\"")).isPositive();
         assertThat(value(m, "trendstream_store_late_rows_total",
             "table=\"windowed_word_counts\"")).isZero();
-        assertThat(value(m, "trendstream_store_table_bytes", "table=\"" + COUNTS + "\""))
+        assertThat(value(m, "trendstream_store_table_bytes", "table=\"word_counts\""))
             .isPositive();
         assertThat(value(m, "trendstream_sql_request_duration_seconds_count",
             "status=\"400\"")).isEqualTo(1);

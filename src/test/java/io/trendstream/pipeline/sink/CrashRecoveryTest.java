@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.trendstream.pipeline.StreamingJob;
 import io.trendstream.pipeline.Tokenizer;
 import io.trendstream.pipeline.TrendQueries;
 import io.trendstream.pipeline.TrendQueries.EventTime;
@@ -178,7 +179,7 @@ class CrashRecoveryTest {
     assertThat(run.process.isAlive()).as("%s alive; output:\n%s", which, run.output()).isTrue();
   }
 
-  /** The word count query of this run finished a batch, as its query API says. */
+  /** The query that writes the live counts finished a batch, as the query API says. */
   private static boolean processedABatch(ChildJvm run) {
     String url = run.find(URL);
     JsonNode queries = url == null ? null : Http.get(url + "api/queries");
@@ -186,7 +187,8 @@ class CrashRecoveryTest {
       return false;
     }
     for (JsonNode q : queries) {
-      if (q.path("name").asText().equals("word_counts") && q.path("lastProgress").isObject()) {
+      if (q.path("name").asText().equals(StreamingJob.LIVE_TABLES)
+          && q.path("lastProgress").isObject()) {
         return true;
       }
     }

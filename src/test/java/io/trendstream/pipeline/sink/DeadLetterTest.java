@@ -173,7 +173,7 @@ class DeadLetterTest {
       }
       assertThat(expected).as("bad records missing from the dead letters").isEmpty();
 
-      String wordCounts = config.queryNamePrefix + StreamingJob.WORD_COUNTS;
+      String wordCounts = config.queryNamePrefix + StreamingJob.LIVE_TABLES;
       Await.until("malformed total " + bads.size(), Duration.ofSeconds(30),
           () -> status(service, wordCounts).malformedTotal() == bads.size());
       assertThat(status(service, wordCounts).recentProgress())
