@@ -26,8 +26,9 @@ import org.apache.spark.sql.streaming.Trigger;
 /**
  * Trendstream's own queries over a topic, run to the end with {@code Trigger.AvailableNow}.
  * Input: every record of the topic, through the job's Kafka source ({@link StreamingJob#kafka})
- * and the job's own queries as it runs them into the store ({@link StreamingJob#runningCountInput},
- * {@link StreamingJob#windowedCountInput}). Output: the final result, kept by a
+ * and the job's counting as it runs it into the store, one count at a time
+ * ({@link StreamingJob#runningCountInput}, {@link StreamingJob#windowedCountInput}, counted per
+ * Spark task). Output: the final result, kept by a
  * {@code foreachBatch} sink on the driver that adds each batch's counts up as the store does:
  * word counts, or windowed counts keyed {@link Reference#windowKey}; plus each batch's progress.
  */

@@ -22,11 +22,10 @@ public interface ResultSink {
       throws TimeoutException;
 
   /**
-   * Whether this sink keeps the two word counts itself. The job then hands it, as
-   * {@value StreamingJob#WORD_COUNTS}, each micro-batch's tokens ({@link TrendQueries#TOKENS})
-   * and as {@value StreamingJob#WINDOWED_WORD_COUNTS} each batch's tokens and event times
-   * (append, stateless) instead of Spark's running and windowed counts; the sink counts each
-   * batch ({@link TrendQueries#partialWordCounts}, {@link TrendQueries#partialWindowedCounts}) and adds
+   * Whether this sink keeps the two word counts itself. The job then starts one query,
+   * {@value StreamingJob#LIVE_TABLES}: each micro-batch's posts with their tokens (append,
+   * stateless, {@link StreamingJob#liveTablesInput}) instead of Spark's three queries; the sink
+   * writes the posts, counts each batch's words ({@link TrendQueries.PartitionCounts}) and adds
    * the counts to its own, dropping windows past its own watermark: the counts are kept once,
    * where they are served, not also in Spark's state store.
    */
