@@ -222,7 +222,9 @@
   }
 
   function renderThroughput(queries) {
-    const primary = queries.find((q) => q.name === "tweets") || queries[0];
+    // The store's one query reads every post; with other sinks the tweets query does.
+    const primary = queries.find((q) => q.name === "live_tables" || q.name === "tweets")
+      || queries[0];
     if (!primary) {
       $("throughput-msg").textContent = "No streaming queries yet.";
       $("throughput-msg").hidden = false;
