@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.trendstream.cli.Main;
+import io.trendstream.pipeline.StreamingJob;
 import io.trendstream.post.Post;
 import io.trendstream.produce.PostProducer;
 import io.trendstream.produce.ProducerSettings;
@@ -267,16 +268,16 @@ class ClusterIT {
     assertThat(driver.process.isAlive()).as("driver alive: %s", driver.output()).isTrue();
   }
 
-  /** The word count query's last finished batch, as the driver's query API says; -1: none. */
+  /** The live tables query's last finished batch, as the driver's query API says; -1: none. */
   private static long lastBatch(ChildJvm driver) {
-    JsonNode q = wordCounts(driver);
+    JsonNode q = liveTables(driver);
     return q == null || !q.path("lastProgress").isObject() ? -1
         : q.path("lastProgress").path("batchId").asLong();
   }
 
   /** The oldest batch in the driver's recent progress: the first this driver ran. */
   private static long firstBatch(ChildJvm driver) {
-    JsonNode q = wordCounts(driver);
+    JsonNode q = liveTables(driver);
     long first = Long.MAX_VALUE;
     for (JsonNode p : q.path("recentProgress")) {
       first = Math.min(first, p.path("batchId").asLong());
@@ -284,12 +285,13 @@ class ClusterIT {
     return first;
   }
 
-  private static JsonNode wordCounts(ChildJvm driver) {
+  /** The driver's query that writes the live counts, as its query API shows it. */
+  private static JsonNode liveTables(ChildJvm driver) {
     String url = driver.find(URL);
     JsonNode queries = url == null ? null : Http.get(url + "api/queries");
     if (queries != null) {
       for (JsonNode q : queries) {
-        if (q.path("name").asText().equals("word_counts")) {
+        if (q.path("name").asText().equals(StreamingJob.LIVE_TABLES)) {
           return q;
         }
       }
