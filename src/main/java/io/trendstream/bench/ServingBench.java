@@ -179,8 +179,8 @@ public final class ServingBench {
           Sample s = sample(start, producer, counted, job, words, sql);
           samples.add(s);
           out.printf(Locale.ROOT, "%5.0f %10d %10d %9d %8d %7d %7d %6d %6d %8d%n",
-              s.seconds(), s.acked(), s.counted(), s.backlog(), s.batchMs(), s.distinctWords(), s.heapMb(), s.liveHeapMb(), s.rssMb(),
-              s.storeMb());
+              s.seconds(), s.acked(), s.counted(), s.backlog(), s.batchMs(), s.distinctWords(),
+              s.heapMb(), s.liveHeapMb(), s.rssMb(), s.storeMb());
         }
         LockSupport.parkNanos(Math.max(0, tick + 1_000_000_000L - System.nanoTime()));
       }

@@ -164,6 +164,11 @@ public final class StoreSink implements ResultSink {
   private static final ExecutorService WRITERS = Executors.newCachedThreadPool(
       DaemonThreads.factory("store-writer"));
 
+  private static void tag(List<Tuple2<Integer, byte[]>> out, String table, List<byte[]> chunks) {
+    int index = TABLES_IN_ORDER.indexOf(table);
+    chunks.forEach(c -> out.add(new Tuple2<>(index, c)));
+  }
+
   /** The tables {@link #liveTablesWriter} writes, in order; a chunk's tag is the index. */
   private static final List<String> TABLES_IN_ORDER = List.of(StoreTables.WORD_COUNTS,
       StoreTables.WINDOWED_WORD_COUNTS, StoreTables.TWEETS);
@@ -197,19 +202,14 @@ public final class StoreSink implements ResultSink {
         }
       };
       List<Tuple2<Integer, byte[]>> out = new ArrayList<>();
-      for (byte[] chunk : CopyText.encode(posts, v -> v)) {
-        out.add(new Tuple2<>(2, chunk));
-      }
-      for (byte[] chunk : CopyText.encode(counts.words().iterator(), StoreSink::fields)) {
-        out.add(new Tuple2<>(0, chunk));
-      }
-      for (byte[] chunk : CopyText.encode(counts.windows().iterator(), w -> new Object[] {
-          w[1] == null ? null : Instant.ofEpochSecond((Long) w[0]),
-          w[1] == null ? null : Instant.ofEpochSecond((Long) w[0] + window),
-          w[1], w[2],
-          w[3] == null ? null : Instant.EPOCH.plus((Long) w[3], ChronoUnit.MICROS)})) {
-        out.add(new Tuple2<>(1, chunk));
-      }
+      tag(out, StoreTables.TWEETS, CopyText.encode(posts, v -> v));
+      tag(out, StoreTables.WORD_COUNTS, CopyText.encode(counts.words().iterator(), w -> w));
+      tag(out, StoreTables.WINDOWED_WORD_COUNTS, CopyText.encode(counts.windows().iterator(),
+          w -> new Object[] {
+              w[0] == null ? null : Instant.ofEpochSecond((Long) w[0]),
+              w[0] == null ? null : Instant.ofEpochSecond((Long) w[0] + window),
+              w[1], w[2],
+              w[3] == null ? null : Instant.EPOCH.plus((Long) w[3], ChronoUnit.MICROS)}));
       return out.iterator();
     };
   }

@@ -122,12 +122,9 @@ public final class TrendQueries {
   /** As {@link #posts(Dataset, EventTime)}, with values over {@code maxValueBytes} malformed. */
   public static Dataset<Row> posts(
       Dataset<Row> kafkaRecords, EventTime eventTime, int maxValueBytes) {
-    Column[] fields = Arrays.stream(PostSchema.SCHEMA.fieldNames())
-        .map(f -> col(POST + "." + f).as(f))
-        .toArray(Column[]::new);
     return classified(kafkaRecords, eventTime, maxValueBytes, null, true, false)
         .where(col(REASON).isNull())
-        .select(concat(fields, col(EVENT_TIME)));
+        .select(concat(postFields(), col(EVENT_TIME)));
   }
 
   /**
@@ -149,15 +146,17 @@ public final class TrendQueries {
    */
   public static Dataset<Row> tokenizedPosts(Dataset<Row> kafkaRecords, EventTime eventTime,
       int maxValueBytes, Tokenizer tokenizer) {
-    List<Column> columns = new ArrayList<>();
-    for (String f : PostSchema.SCHEMA.fieldNames()) {
-      columns.add(col(POST + "." + f).as(f));
-    }
-    columns.add(col(EVENT_TIME));
-    columns.add(col(POST + "." + TOKENS).as(TOKENS));
     return classified(kafkaRecords, eventTime, maxValueBytes, tokenizer, true, false)
         .where(col(REASON).isNull())
-        .select(columns.toArray(Column[]::new));
+        .select(concat(concat(postFields(), col(EVENT_TIME)),
+            col(POST + "." + TOKENS).as(TOKENS)));
+  }
+
+  /** The {@link PostSchema} fields of the parsed {@code post} struct, as top-level columns. */
+  private static Column[] postFields() {
+    return Arrays.stream(PostSchema.SCHEMA.fieldNames())
+        .map(f -> col(POST + "." + f).as(f))
+        .toArray(Column[]::new);
   }
 
   /**
@@ -296,7 +295,7 @@ public final class TrendQueries {
     return batch.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
       PartitionCounts counts = new PartitionCounts(tokens, -1, 0, 0, true);
       rows.forEachRemaining(counts::add);
-      return counts.words().iterator();
+      return counts.words().stream().map(RowFactory::create).iterator();
     }, Encoders.row(PARTIAL_COUNT_SCHEMA));
   }
 
@@ -364,15 +363,15 @@ public final class TrendQueries {
       }
     }
 
-    /** ({@code word}, {@code count}) rows. */
-    public List<Row> words() {
-      List<Row> out = new ArrayList<>(words.size());
-      words.forEach((w, n) -> out.add(RowFactory.create(w, n[0])));
+    /** (word, count) rows. */
+    public List<Object[]> words() {
+      List<Object[]> out = new ArrayList<>(words.size());
+      words.forEach((w, n) -> out.add(new Object[] {w, n[0]}));
       return out;
     }
 
     /**
-     * (window start second, word, count, null) rows, then (0, null, 0, latest event time in
+     * (window start second, word, count, null) rows, then (null, null, 0, latest event time in
      * microseconds) when there were rows.
      */
     public List<Object[]> windows() {
@@ -380,7 +379,7 @@ public final class TrendQueries {
       windows.forEach((start, counts) -> counts.forEach((word, n) ->
           out.add(new Object[] {start, word, n[0], null})));
       if (maxMicros != Long.MIN_VALUE) {
-        out.add(new Object[] {0L, null, 0L, maxMicros});
+        out.add(new Object[] {null, null, 0L, maxMicros});
       }
       return out;
     }
@@ -391,7 +390,7 @@ public final class TrendQueries {
 
   /** The rows of {@link #partialWindowedCounts} as counted, before the bounds become times. */
   private static final StructType PARTIAL_WINDOW_SCHEMA = new StructType()
-      .add("start_second", DataTypes.LongType, false)
+      .add("start_second", DataTypes.LongType, true)
       .add(WORD, DataTypes.StringType, true)
       .add(COUNT, DataTypes.LongType, false)
       .add("max_event_micros", DataTypes.LongType, true);

@@ -379,13 +379,12 @@ public final class LiveStore implements AutoCloseable {
         evictPosts(s);
       }
       case WORD_COUNTS -> applied = applied.withRows(upsert(c, s, WORD_COUNTS,
-          "word TEXT, count BIGINT", "word", rows, adds,
-          adds ? WORD_COUNTS + ".count + EXCLUDED.count" : "EXCLUDED.count"));
+          "word TEXT, count BIGINT", "word", rows, adds));
       case WINDOWED_WORD_COUNTS -> {
         applied = adds
             ? addWindows(c, s, rows, maxEventTime)
             : applied.withRows(upsert(c, s, WINDOWED_WORD_COUNTS, WINDOWED_COLUMNS,
-                "window_start, window_end, word", rows, false, "EXCLUDED.count"));
+                "window_start, window_end, word", rows, false));
         Trending scores = trending;
         if (serving && scores != null) {
           scores.apply(c, settings.windowRetention());
@@ -411,8 +410,8 @@ public final class LiveStore implements AutoCloseable {
 
   /**
    * A windowed batch's own counts ({@code window_start, window_end, word, count,
-   * max_event_time}, as {@code TrendQueries.partialWindowedCounts} makes them, a key possibly once per Spark task) added to the
-   * table's. Windows that ended by the watermark (the latest event time of the earlier batches
+   * max_event_time}, as {@code TrendQueries.partialWindowedCounts} makes them, a key possibly
+   * once per Spark task) added to the table's. Windows that ended by the watermark (the latest event time of the earlier batches
    * minus the job's watermark delay) are late and dropped, as Spark's state would drop them; rows
    * without a word carry only their posts' event time. The upserted rows, with their new counts,
    * go to the windowed staging table that the trend scoring reads, as in update mode.
@@ -461,7 +460,7 @@ public final class LiveStore implements AutoCloseable {
    * fastest way in, and the upsert then runs as one set operation inside the server.
    */
   private static long upsert(Connection c, Statement s, String table, String columns,
-      String key, List<byte[]> rows, boolean adds, String count) throws SQLException {
+      String key, List<byte[]> rows, boolean adds) throws SQLException {
     String stage = "stage_" + table;
     s.execute("CREATE TEMP TABLE IF NOT EXISTS " + stage + " (" + columns
         + ") ON COMMIT DELETE ROWS");
@@ -470,6 +469,7 @@ public final class LiveStore implements AutoCloseable {
     // one upsert may not touch a row twice.
     String select = adds ? "SELECT " + key + ", sum(count) FROM " + stage + " GROUP BY " + key
         : "SELECT * FROM " + stage;
+    String count = adds ? table + ".count + EXCLUDED.count" : "EXCLUDED.count";
     return s.executeUpdate("INSERT INTO " + table + " " + select
         + " ON CONFLICT (" + key + ") DO UPDATE SET count = " + count);
   }
