@@ -299,7 +299,7 @@ public final class Bench {
     c.topic = "bench-live-" + System.currentTimeMillis();
     c.dataDir = work.resolve("live");
     c.queryNamePrefix = "bench_live_";
-    // The live job as the CLI runs it, dead-letter query included.
+    // The live job as the CLI runs it, dead letters included.
     c.sinks.add(new DeadLetterSink(DeadLetterSink.TOPIC));
     broker.createTopic(c.topic, settings.partitions(), (short) 1);
     step("latency: the live job at %,.0f posts/s for %d s after %d s of warm-up",

@@ -22,6 +22,19 @@ public interface DurableSink {
    */
   List<StreamingQuery> start(SinkContext context) throws TimeoutException;
 
+  /**
+   * For a sink of the records that are not posts: a writer the job's one live query
+   * ({@link StreamingJob#LIVE_TABLES}) hands them to from its own parse, instead of a query of
+   * this sink's own; null (the default) when the sink needs its own query or has nothing to do
+   * for this source. The job asks before it would {@link #start} the sink and, given a writer,
+   * does not start it; {@link #close} is still called.
+   *
+   * @throws io.trendstream.pipeline.sink.SinkUnavailableException as {@link #start}
+   */
+  default RejectWriter rejectWriter(SinkContext context) {
+    return null;
+  }
+
   /** What {@code --sink} said, for messages. */
   String describe();
 

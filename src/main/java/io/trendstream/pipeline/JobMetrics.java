@@ -103,8 +103,8 @@ public final class JobMetrics {
         .labelNames("query").register(registry);
     malformed = Counter.builder()
         .name("trendstream_query_malformed_records_total")
-        .help("Input records that were not posts, by reason; for the dead_letters query these "
-            + "are the dead letters it wrote")
+        .help("Input records that were not posts, by reason; for the query that writes the "
+            + "dead letters (live_tables, or dead_letters) they are the ones it wrote")
         .labelNames("query", "reason").register(registry);
   }
 

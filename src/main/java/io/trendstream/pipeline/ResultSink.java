@@ -1,5 +1,6 @@
 package io.trendstream.pipeline;
 
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -30,6 +31,16 @@ public interface ResultSink {
    * where they are served, not also in Spark's state store.
    */
   default boolean keepsCounts() {
+    return false;
+  }
+
+  /**
+   * For a sink that {@link #keepsCounts}: whether it also hands the input's records that are
+   * not posts to {@code writers}, from its own pass over the live query's batches (whose last
+   * column is then {@link TrendQueries#REJECTED}). The default takes none: the writers' sinks
+   * then run queries of their own.
+   */
+  default boolean takeRejects(List<RejectWriter> writers) {
     return false;
   }
 

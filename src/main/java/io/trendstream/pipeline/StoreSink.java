@@ -47,6 +47,8 @@ public final class StoreSink implements ResultSink {
   private final LiveStore store;
   /** The job's windows and watermark, from {@link #scoreTrends}. */
   private volatile TrendSettings windows;
+  /** Where the live query's records that are not posts go, from {@link #takeRejects}. */
+  private volatile List<RejectWriter> rejects = List.of();
 
   public StoreSink(LiveStore store) {
     this.store = store;
@@ -73,20 +75,32 @@ public final class StoreSink implements ResultSink {
     return true;
   }
 
+  /** The live tables' writer hands each batch's records that are not posts to these too. */
+  @Override
+  public boolean takeRejects(List<RejectWriter> writers) {
+    rejects = List.copyOf(writers);
+    return true;
+  }
+
   @Override
   public StreamingQuery start(String table, Dataset<Row> result, DataStreamWriter<Row> writer)
       throws TimeoutException {
     VoidFunction2<Dataset<Row>, Long> write;
     if (table.equals(StreamingJob.LIVE_TABLES)) {
-      if (!Arrays.asList(result.columns()).equals(LIVE_COLUMNS)) {
+      List<RejectWriter> r = rejects;
+      List<String> expected = new ArrayList<>(LIVE_COLUMNS);
+      if (!r.isEmpty()) {
+        expected.add(TrendQueries.REJECTED);
+      }
+      if (!Arrays.asList(result.columns()).equals(expected)) {
         throw new IllegalArgumentException("the " + table + " query yields "
-            + Arrays.toString(result.columns()) + ", the live tables need " + LIVE_COLUMNS);
+            + Arrays.toString(result.columns()) + ", the live tables need " + expected);
       }
       TrendSettings w = windows;
       if (w == null) {
         throw new IllegalStateException("call scoreTrends before the live tables' query starts");
       }
-      write = liveTablesWriter(store, w);
+      write = liveTablesWriter(store, w, r);
     } else {
       write = batchWriter(store, table, result);
     }
@@ -105,19 +119,22 @@ public final class StoreSink implements ResultSink {
    * task encodes its posts as COPY text and counts their words per word and per window
    * ({@link TrendQueries.PartitionCounts}); the store sums the tasks' partial counts, adds them
    * to its own and drops windows that ended by its watermark. Each table's write is one
-   * transaction that records the batch id, so a replayed batch is never added twice.
+   * transaction that records the batch id, so a replayed batch is never added twice. With
+   * {@code rejects}, the batch's last column is {@link TrendQueries#REJECTED}: its tasks also
+   * hand the records that are not posts to those writers, before the tables are written.
    */
   static VoidFunction2<Dataset<Row>, Long> liveTablesWriter(LiveStore store,
-      TrendSettings windows) {
+      TrendSettings windows, List<RejectWriter> rejects) {
     long window = windows.window().toSeconds();
     long slide = windows.slide().toSeconds();
     return (batch, id) -> {
       int tokens = batch.schema().fieldIndex(TrendQueries.TOKENS);
       int time = batch.schema().fieldIndex(TrendQueries.EVENT_TIME);
+      int rejected = rejects.isEmpty() ? -1 : batch.schema().fieldIndex(TrendQueries.REJECTED);
       // One job, also for a replayed batch: Spark runs the plan of every batch (its metrics).
       Map<Integer, List<byte[]>> chunks = new HashMap<>();
       for (Tuple2<Integer, byte[]> t : batch.mapPartitions(
-          encodeLiveTables(tokens, time, window, slide),
+          encodeLiveTables(tokens, time, window, slide, rejected, rejects),
           Encoders.tuple(Encoders.INT(), Encoders.BINARY())).collectAsList()) {
         chunks.computeIfAbsent(t._1(), k -> new ArrayList<>()).add(t._2());
       }
@@ -176,23 +193,40 @@ public final class StoreSink implements ResultSink {
   /**
    * One task of {@link #liveTablesWriter}: its posts as {@code tweets} COPY text while they
    * pass, then its partial counts as {@code word_counts} and {@code windowed_word_counts} COPY
-   * text, each chunk tagged with its table's index in {@link #TABLES_IN_ORDER}.
+   * text, each chunk tagged with its table's index in {@link #TABLES_IN_ORDER}. With a
+   * {@code rejected} column (else -1), the rows where it is set go to {@code rejects} instead,
+   * all of them durable before the task's output is.
    */
   private static MapPartitionsFunction<Row, Tuple2<Integer, byte[]>> encodeLiveTables(
-      int tokens, int time, long window, long slide) {
+      int tokens, int time, long window, long slide, int rejected, List<RejectWriter> rejects) {
     int fields = StoreTables.TWEET_COLUMNS.size();
     return rows -> {
       TrendQueries.PartitionCounts counts =
           new TrendQueries.PartitionCounts(tokens, time, window, slide, true);
+      List<RejectWriter.Task> rejectTasks = new ArrayList<>();
       Iterator<Object[]> posts = new Iterator<>() {
+        private Row next;
+
         @Override
         public boolean hasNext() {
-          return rows.hasNext();
+          while (next == null && rows.hasNext()) {
+            Row r = rows.next();
+            if (rejected >= 0 && !r.isNullAt(rejected)) {
+              reject(r.getStruct(rejected));
+            } else {
+              next = r;
+            }
+          }
+          return next != null;
         }
 
         @Override
         public Object[] next() {
-          Row r = rows.next();
+          if (!hasNext()) {
+            throw new java.util.NoSuchElementException();
+          }
+          Row r = next;
+          next = null;
           counts.add(r);
           Object[] values = new Object[fields];
           for (int i = 0; i < fields; i++) {
@@ -200,9 +234,20 @@ public final class StoreSink implements ResultSink {
           }
           return values;
         }
+
+        /** Opened at the task's first reject only: most tasks have none. */
+        private void reject(Row record) {
+          if (rejectTasks.isEmpty()) {
+            rejects.forEach(w -> rejectTasks.add(w.open()));
+          }
+          rejectTasks.forEach(t -> t.write(record));
+        }
       };
       List<Tuple2<Integer, byte[]>> out = new ArrayList<>();
       tag(out, StoreTables.TWEETS, CopyText.encode(posts, v -> v));
+      for (RejectWriter.Task t : rejectTasks) {
+        t.close();
+      }
       tag(out, StoreTables.WORD_COUNTS, CopyText.encode(counts.words().iterator(), w -> w));
       tag(out, StoreTables.WINDOWED_WORD_COUNTS, CopyText.encode(counts.windows().iterator(),
           w -> new Object[] {

@@ -1,6 +1,7 @@
 package io.trendstream.pipeline;
 
 import io.trendstream.store.StoreTables;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * through {@link TrendQueries} into a {@link ResultSink}. For a sink that keeps the counts itself
  * ({@link ResultSink#keepsCounts}, the store), one query, {@value #LIVE_TABLES}: each batch's
  * posts with their tokens ({@link #liveTablesInput}, append), from which the sink writes all
- * three live tables; each record is read and parsed once. For any other sink, three named
+ * three live tables, and hands the records that are not posts to the durable sinks that take
+ * them ({@link DurableSink#rejectWriter}: the dead letters); each record is read and parsed once.
+ * For any other sink, three named
  * queries, each with its own checkpoint under the data dir:
  *
  * <ul>
@@ -147,17 +150,34 @@ public final class StreamingJob implements AutoCloseable {
       store.scoreTrends(config);
     }
     // Update, not complete: a batch's cost follows the words it changed, not the vocabulary.
+    List<DurableSink> ownQueries = new ArrayList<>(config.sinks);
     if (sink.keepsCounts()) {
+      // The dead letters from the live query's own parse: their own query read and parsed every
+      // record a second time, 400-800 ms a batch on the same 2 cores.
+      Map<DurableSink, RejectWriter> inline = new LinkedHashMap<>();
+      for (DurableSink d : config.sinks) {
+        RejectWriter w = d.rejectWriter(context);
+        if (w != null) {
+          inline.put(d, w);
+        }
+      }
+      boolean rejects = !inline.isEmpty() && sink.takeRejects(List.copyOf(inline.values()));
+      if (rejects) {
+        ownQueries.removeAll(inline.keySet());
+        inline.keySet().forEach(d ->
+            LOG.info("{}: from the {} query's own pass", d.describe(), LIVE_TABLES));
+      }
       // Four queries over one topic read, parsed and planned every record four times, and on 2
       // cores each waited for the others: one query, alone 3.5x faster per batch than with them.
-      start(context, LIVE_TABLES, liveTablesInput(records, config), OutputMode.Append());
+      start(context, LIVE_TABLES, liveTablesInput(records, config, rejects),
+          OutputMode.Append());
     } else {
       start(context, WORD_COUNTS, wordCounts(records, config), OutputMode.Update());
       start(context, WINDOWED_WORD_COUNTS, windowedWordCounts(records, config),
           OutputMode.Update());
       start(context, TWEETS, posts, OutputMode.Append());
     }
-    for (DurableSink sink : config.sinks) {
+    for (DurableSink sink : ownQueries) {
       start(sink, context);
     }
   }
@@ -208,9 +228,21 @@ public final class StreamingJob implements AutoCloseable {
    * so /metrics); the sink drops late windows by its own, the same rule over the same posts.
    */
   public static Dataset<Row> liveTablesInput(Dataset<Row> records, StreamConfig config) {
-    return TrendQueries.tokenizedPosts(
+    return liveTablesInput(records, config, false);
+  }
+
+  /**
+   * {@link #liveTablesInput(Dataset, StreamConfig)}, with {@code rejects} every other record too
+   * ({@link TrendQueries#tokenizedPostsAndRejects}), for the sinks of {@link RejectWriter}s.
+   */
+  public static Dataset<Row> liveTablesInput(Dataset<Row> records, StreamConfig config,
+      boolean rejects) {
+    Dataset<Row> input = rejects
+        ? TrendQueries.tokenizedPostsAndRejects(
             records, config.eventTime, config.maxValueBytes, config.tokenizer)
-        .withWatermark(TrendQueries.EVENT_TIME, config.watermark);
+        : TrendQueries.tokenizedPosts(
+            records, config.eventTime, config.maxValueBytes, config.tokenizer);
+    return input.withWatermark(TrendQueries.EVENT_TIME, config.watermark);
   }
 
   /** The {@value #WINDOWED_WORD_COUNTS} query over Kafka-shaped records, as the job runs it. */

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.timestamp_seconds;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.split;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.timestamp_micros;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
@@ -150,6 +151,33 @@ public final class TrendQueries {
         .where(col(REASON).isNull())
         .select(concat(concat(postFields(), col(EVENT_TIME)),
             col(POST + "." + TOKENS).as(TOKENS)));
+  }
+
+  /**
+   * The last column of {@link #tokenizedPostsAndRejects}: null for a post; for any other record
+   * a struct of its {@link #REJECTED_FIELDS} and {@value #REASON}.
+   */
+  public static final String REJECTED = "rejected";
+  /** The Kafka columns a {@value #REJECTED} struct keeps of its record, in order. */
+  public static final List<String> REJECTED_FIELDS =
+      List.of("key", "value", "topic", "partition", "offset", "timestamp");
+
+  /**
+   * {@link #tokenizedPosts} without dropping anything: every Kafka record of the input, the
+   * posts as there, and the records that are not posts with their own columns in the last one,
+   * {@value #REJECTED} (the fields of a post are null there, its tokens too). For a sink that
+   * writes both from one parse; the input must have the {@link #REJECTED_FIELDS}.
+   */
+  public static Dataset<Row> tokenizedPostsAndRejects(Dataset<Row> kafkaRecords,
+      EventTime eventTime, int maxValueBytes, Tokenizer tokenizer) {
+    List<Column> rejected = new ArrayList<>();
+    REJECTED_FIELDS.forEach(f -> rejected.add(col(f)));
+    rejected.add(col(REASON));
+    Column[] posts = concat(concat(postFields(), col(EVENT_TIME)),
+        col(POST + "." + TOKENS).as(TOKENS));
+    return classified(kafkaRecords, eventTime, maxValueBytes, tokenizer, true, true)
+        .select(concat(posts, when(col(REASON).isNotNull(),
+            struct(rejected.toArray(Column[]::new))).as(REJECTED)));
   }
 
   /** The {@link PostSchema} fields of the parsed {@code post} struct, as top-level columns. */

@@ -81,7 +81,7 @@ class KafkaPipelineTest {
     kafka.recreateTopic(topic, 1);
     kafka.produce(topic, TestPosts.ofTexts(START, 4, "five"));
     try (Running second = new Running(config, store)) {
-      var q = second.job.queries().get(1);
+      var q = second.job.queries().get(0);
       Await.until("the query to fail", WAIT, () -> !q.isActive());
       String message = QueryFailures.explain(
           q.name(), q.exception().get().getMessage(), config);

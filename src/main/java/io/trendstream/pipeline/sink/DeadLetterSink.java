@@ -7,11 +7,13 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
 
 import io.trendstream.pipeline.DurableSink;
+import io.trendstream.pipeline.RejectWriter;
 import io.trendstream.pipeline.SinkContext;
 import io.trendstream.pipeline.TrendQueries;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -34,8 +36,13 @@ import org.slf4j.LoggerFactory;
  * {@value #TIMESTAMP_HEADER} (the record's Kafka timestamp, ISO-8601 with offset, in the
  * session time zone: UTC by default).
  *
- * <p>At-least-once: Spark's Kafka sink writes a batch replayed after a crash again, so a
- * record can appear twice; (topic, partition, offset) identifies it.
+ * <p>With the store's one live query ({@link #rejectWriter}) the records come from that
+ * query's own parse and its tasks write them ({@link DeadLetterWriter}); with any other sink the
+ * sink runs a query of its own, which reads and parses every record again.
+ *
+ * <p>At-least-once: a batch replayed after a crash writes its dead letters again (Spark's Kafka
+ * sink as the writer's tasks), so a record can appear twice; (topic, partition, offset)
+ * identifies it.
  */
 public final class DeadLetterSink implements DurableSink {
   public static final String TOPIC = "tweets-dlq";
@@ -51,9 +58,35 @@ public final class DeadLetterSink implements DurableSink {
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterSink.class);
 
   private final String topic;
+  /** The {@link DeadLetterWriter} handed out since the last close, if any. */
+  private volatile String writer;
 
   public DeadLetterSink(String topic) {
     this.topic = topic;
+  }
+
+  /** The live query's tasks write the dead letters: no second read and parse of the topic. */
+  @Override
+  public RejectWriter rejectWriter(SinkContext context) {
+    if (!hasKafkaCoordinates(context.records())) {
+      return null;  // start() says why there is nothing to do
+    }
+    var config = context.config();
+    KafkaTopics.ensure(config.bootstrapServers, config.kafkaProperties, topic, PARTITIONS,
+        Map.of());
+    close();
+    writer = UUID.randomUUID().toString();
+    return new DeadLetterWriter(writer, topic, config.bootstrapServers, config.kafkaProperties,
+        context.records().sparkSession().conf().get("spark.sql.session.timeZone"));
+  }
+
+  @Override
+  public void close() {
+    String w = writer;
+    if (w != null) {
+      writer = null;
+      DeadLetterWriter.close(w);
+    }
   }
 
   @Override
@@ -77,13 +110,14 @@ public final class DeadLetterSink implements DurableSink {
     Dataset<Row> letters = bad.select(
         col("key"),
         col("value"),
+        // The same headers as DeadLetterWriter's.
         array(
             header(REASON_HEADER, col(TrendQueries.REASON)),
             header(TOPIC_HEADER, col("topic")),
             header(PARTITION_HEADER, col("partition").cast("string")),
             header(OFFSET_HEADER, col("offset").cast("string")),
             header(TIMESTAMP_HEADER,
-                date_format(col("timestamp"), "yyyy-MM-dd'T'HH:mm:ss.SSSXXX")))
+                date_format(col("timestamp"), DeadLetterWriter.TIMESTAMP_PATTERN)))
             .as("headers"));
     return List.of(context.writer(QUERY, letters, OutputMode.Append())
         .format("kafka")

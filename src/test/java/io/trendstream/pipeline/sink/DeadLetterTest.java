@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trendstream.broker.KafkaTestClients;
 import io.trendstream.pipeline.JobStatus;
+import io.trendstream.pipeline.ResultSink;
 import io.trendstream.pipeline.StoreSink;
 import io.trendstream.pipeline.StreamConfig;
 import io.trendstream.pipeline.StreamingJob;
@@ -28,8 +29,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.streaming.DataStreamWriter;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -89,19 +94,26 @@ class DeadLetterTest {
 
   @Test
   void onePercentBadRecords() throws Exception {
-    run(400, 100);
+    run(400, 100, true);
   }
 
   @Test
   void thirtyPercentBadRecords() throws Exception {
-    run(300, 10.0 / 3);
+    run(300, 10.0 / 3, true);
+  }
+
+  /** A sink that does not take the rejects: the dead letters run a query of their own. */
+  @Test
+  void thirtyPercentBadRecordsThroughTheDeadLettersOwnQuery() throws Exception {
+    run(300, 10.0 / 3, false);
   }
 
   /**
    * Sends {@code n} records of which every {@code every}-th (rounded) is bad, runs the job and
-   * checks counts, dead letters and progress.
+   * checks counts, dead letters and progress; {@code inline}: the live query's tasks write the
+   * dead letters, else their own query.
    */
-  private void run(int n, double every) throws Exception {
+  private void run(int n, double every, boolean inline) throws Exception {
     String topic = kafka.topic();
     String dlq = BrokerExtension.uniqueName("dlq");
     StreamConfig config = kafka.streamConfig(dir.resolve("data"));
@@ -139,13 +151,35 @@ class DeadLetterTest {
     assertThat(expected).hasSize(bads.size());
 
     LiveStore store = TestStore.fresh("dead_letters");
+    StoreSink live = new StoreSink(store);
+    ResultSink sink = live;
+    if (!inline) {
+      live.scoreTrends(config);  // the job does that for a StoreSink only
+      sink = new ResultSink() {
+        @Override
+        public StreamingQuery start(String table, Dataset<Row> result,
+            DataStreamWriter<Row> writer) throws TimeoutException {
+          return live.start(table, result, writer);
+        }
+
+        @Override
+        public boolean keepsCounts() {
+          return true;
+        }
+      };
+    }
     try (StreamingJob job = new StreamingJob(spark(), config, StreamingJob.kafka(config),
-        new StoreSink(store))) {
+        sink)) {
       job.start();
       StoreQueryService service = new StoreQueryService(
           store.readers(), 100_000, Duration.ofSeconds(30), new JobStatus(job)::queries);
+      List<String> queries = new ArrayList<>(List.of(config.queryNamePrefix
+          + StreamingJob.LIVE_TABLES));
+      if (!inline) {
+        queries.add(config.queryNamePrefix + DeadLetterSink.QUERY);
+      }
       assertThat(job.queries()).extracting(StreamingQuery::name)
-          .contains(config.queryNamePrefix + DeadLetterSink.QUERY);
+          .containsExactlyElementsOf(queries);
       for (StreamingQuery q : job.queries()) {
         q.processAllAvailable();
       }
