@@ -387,7 +387,11 @@ public final class LiveStore implements AutoCloseable {
                 "window_start, window_end, word", rows, false));
         Trending scores = trending;
         if (serving && scores != null) {
-          scores.apply(c, settings.windowRetention());
+          // The batch's first window, of every row it upserted: the staging table of added
+          // counts holds only those the scoring reads.
+          scores.apply(c, settings.windowRetention(), Trending.time(c, adds
+              ? "SELECT min(window_start) FROM " + WINDOW_DELTAS + " WHERE word IS NOT NULL"
+              : "SELECT min(window_start) FROM " + STAGE_WINDOWED));
         }
         if (serving) {
           // Relative to the newest window (or now, for a clock far ahead), as the posts are.
@@ -414,7 +418,8 @@ public final class LiveStore implements AutoCloseable {
    * once per Spark task) added to the table's. Windows that ended by the watermark (the latest event time of the earlier batches
    * minus the job's watermark delay) are late and dropped, as Spark's state would drop them; rows
    * without a word carry only their posts' event time. The upserted rows, with their new counts,
-   * go to the windowed staging table that the trend scoring reads, as in update mode.
+   * go to the windowed staging table that the trend scoring reads, as in update mode: those it
+   * can score, counted at least {@link TrendSettings#minCount} (at a long-tail vocabulary few).
    *
    * @return the rows added, the late ones and the latest event time including this batch's
    */
@@ -443,13 +448,19 @@ public final class LiveStore implements AutoCloseable {
         late = ps.executeUpdate();
       }
     }
-    long added = s.executeUpdate("WITH up AS (INSERT INTO " + WINDOWED_WORD_COUNTS
+    long added;
+    // Counts only grow here: a row below the scoring's minimum stays unscored this batch.
+    try (ResultSet rs = s.executeQuery("WITH up AS (INSERT INTO " + WINDOWED_WORD_COUNTS
         + " SELECT window_start, window_end, word, sum(count) FROM " + WINDOW_DELTAS
         + " WHERE word IS NOT NULL GROUP BY window_start, window_end, word"
         + " ON CONFLICT (window_start, window_end, word) DO UPDATE SET count = "
         + WINDOWED_WORD_COUNTS + ".count + EXCLUDED.count"
-        + " RETURNING window_start, window_end, word, count)"
-        + " INSERT INTO " + STAGE_WINDOWED + " SELECT * FROM up");
+        + " RETURNING window_start, window_end, word, count),"
+        + " staged AS (INSERT INTO " + STAGE_WINDOWED + " SELECT * FROM up WHERE count >= "
+        + w.minCount() + ") SELECT count(*) FROM up")) {
+      rs.next();
+      added = rs.getLong(1);
+    }
     OffsetDateTime max = maxEventTime == null
         || (batchMax != null && batchMax.isAfter(maxEventTime)) ? batchMax : maxEventTime;
     return new Applied(added, late, max);

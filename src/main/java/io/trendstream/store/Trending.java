@@ -57,10 +57,12 @@ final class Trending {
   /**
    * Scores the batch staged in the windowed upsert's staging table; runs after that upsert and
    * before the windowed table's eviction, in the same transaction.
+   *
+   * @param stageMin the first window the batch upserted a row of (null: none), also when the
+   *     staging table holds only the rows that can be scored
    */
-  void apply(Connection c, Duration retention) throws SQLException {
+  void apply(Connection c, Duration retention, OffsetDateTime stageMin) throws SQLException {
     OffsetDateTime newest = time(c, "SELECT max(window_start) FROM " + WINDOWED);
-    OffsetDateTime stageMin = time(c, "SELECT min(window_start) FROM " + STAGE);
     if (newest == null || stageMin == null) {
       return;
     }
@@ -120,7 +122,7 @@ final class Trending {
     }
   }
 
-  private static OffsetDateTime time(Connection c, String sql) throws SQLException {
+  static OffsetDateTime time(Connection c, String sql) throws SQLException {
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       return rs.next() ? rs.getObject(1, OffsetDateTime.class) : null;
     }
