@@ -114,7 +114,11 @@ final class PipelineRunner {
     // spark-submit sets to the one that holds the application jar.
     DaemonThreads.start("spark-session-start", () -> {
       try {
-        spark.complete(SparkSessions.create(opts.master, opts.sparkConf));
+        SparkSession session = SparkSessions.create(opts.master, opts.sparkConf);
+        // Spark builds the session's state (analyzer, catalog, query manager) on first use: here,
+        // beside the broker's start, rather than on the main thread once the broker is up.
+        session.streams();
+        spark.complete(session);
       } catch (Throwable e) {
         spark.completeExceptionally(e);
       }
