@@ -80,12 +80,13 @@ final class DeadLetterWriter implements RejectWriter {
             header(DeadLetterSink.PARTITION_HEADER, String.valueOf(r.getInt(PARTITION))),
             header(DeadLetterSink.OFFSET_HEADER, String.valueOf(r.getLong(OFFSET))),
             header(DeadLetterSink.TIMESTAMP_HEADER, at == null ? null : time.format(at)));
-        producer.send(new ProducerRecord<>(topic, null, null, bytes(r.get(KEY)), bytes(r.get(VALUE)),
-            headers), (metadata, e) -> {
-              if (e != null) {
-                failed.compareAndSet(null, e);
-              }
-            });
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, null,
+            bytes(r.get(KEY)), bytes(r.get(VALUE)), headers);
+        producer.send(record, (metadata, e) -> {
+          if (e != null) {
+            failed.compareAndSet(null, e);
+          }
+        });
       }
 
       @Override
