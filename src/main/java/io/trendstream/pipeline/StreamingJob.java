@@ -226,14 +226,8 @@ public final class StreamingJob implements AutoCloseable {
    * ({@link ResultSink#keepsCounts}): the posts of {@link TrendQueries#posts} plus their
    * {@link TrendQueries#TOKENS}, stateless. The watermark only feeds the query's progress (and
    * so /metrics); the sink drops late windows by its own, the same rule over the same posts.
-   */
-  public static Dataset<Row> liveTablesInput(Dataset<Row> records, StreamConfig config) {
-    return liveTablesInput(records, config, false);
-  }
-
-  /**
-   * {@link #liveTablesInput(Dataset, StreamConfig)}, with {@code rejects} every other record too
-   * ({@link TrendQueries#tokenizedPostsAndRejects}), for the sinks of {@link RejectWriter}s.
+   * With {@code rejects}, every other record too ({@link TrendQueries#tokenizedPostsAndRejects}),
+   * for the sinks of {@link RejectWriter}s.
    */
   public static Dataset<Row> liveTablesInput(Dataset<Row> records, StreamConfig config,
       boolean rejects) {

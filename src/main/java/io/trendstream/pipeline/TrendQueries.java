@@ -149,8 +149,12 @@ public final class TrendQueries {
       int maxValueBytes, Tokenizer tokenizer) {
     return classified(kafkaRecords, eventTime, maxValueBytes, tokenizer, true, false)
         .where(col(REASON).isNull())
-        .select(concat(concat(postFields(), col(EVENT_TIME)),
-            col(POST + "." + TOKENS).as(TOKENS)));
+        .select(tokenizedPostColumns());
+  }
+
+  /** The columns of {@link #tokenizedPosts}: post fields, {@code event_time}, tokens. */
+  private static Column[] tokenizedPostColumns() {
+    return concat(concat(postFields(), col(EVENT_TIME)), col(POST + "." + TOKENS).as(TOKENS));
   }
 
   /**
@@ -173,10 +177,8 @@ public final class TrendQueries {
     List<Column> rejected = new ArrayList<>();
     REJECTED_FIELDS.forEach(f -> rejected.add(col(f)));
     rejected.add(col(REASON));
-    Column[] posts = concat(concat(postFields(), col(EVENT_TIME)),
-        col(POST + "." + TOKENS).as(TOKENS));
     return classified(kafkaRecords, eventTime, maxValueBytes, tokenizer, true, true)
-        .select(concat(posts, when(col(REASON).isNotNull(),
+        .select(concat(tokenizedPostColumns(), when(col(REASON).isNotNull(),
             struct(rejected.toArray(Column[]::new))).as(REJECTED)));
   }
 

@@ -371,7 +371,7 @@ public final class LiveStore implements AutoCloseable {
    */
   private Applied apply(Connection c, Statement s, String table, List<byte[]> rows,
       boolean adds, OffsetDateTime maxEventTime) throws SQLException {
-    Applied applied = new Applied(0, 0, maxEventTime);
+    Applied applied = new Applied(0, 0, maxEventTime, null);
     switch (table) {
       case TWEETS -> {
         applied = applied.withRows(copy(c, "COPY " + TWEETS + " ("
@@ -389,9 +389,8 @@ public final class LiveStore implements AutoCloseable {
         if (serving && scores != null) {
           // The batch's first window, of every row it upserted: the staging table of added
           // counts holds only those the scoring reads.
-          scores.apply(c, settings.windowRetention(), Trending.time(c, adds
-              ? "SELECT min(window_start) FROM " + WINDOW_DELTAS + " WHERE word IS NOT NULL"
-              : "SELECT min(window_start) FROM " + STAGE_WINDOWED));
+          scores.apply(c, settings.windowRetention(), adds ? applied.firstWindow()
+              : Trending.time(c, "SELECT min(window_start) FROM " + STAGE_WINDOWED));
         }
         if (serving) {
           // Relative to the newest window (or now, for a clock far ahead), as the posts are.
@@ -406,9 +405,10 @@ public final class LiveStore implements AutoCloseable {
   }
 
   /** What one batch's {@link #apply} did. */
-  private record Applied(long rows, long late, OffsetDateTime maxEventTime) {
+  private record Applied(long rows, long late, OffsetDateTime maxEventTime,
+      OffsetDateTime firstWindow) {
     Applied withRows(long written) {
-      return new Applied(written, late, maxEventTime);
+      return new Applied(written, late, maxEventTime, firstWindow);
     }
   }
 
@@ -421,7 +421,8 @@ public final class LiveStore implements AutoCloseable {
    * go to the windowed staging table that the trend scoring reads, as in update mode: those it
    * can score, counted at least {@link TrendSettings#minCount} (at a long-tail vocabulary few).
    *
-   * @return the rows added, the late ones and the latest event time including this batch's
+   * @return the rows added, the late ones, the latest event time including this batch's and
+   *     the first window a row was added to (null: none)
    */
   private Applied addWindows(Connection c, Statement s, List<byte[]> rows,
       OffsetDateTime maxEventTime) throws SQLException {
@@ -449,6 +450,7 @@ public final class LiveStore implements AutoCloseable {
       }
     }
     long added;
+    OffsetDateTime first;
     // Counts only grow here: a row below the scoring's minimum stays unscored this batch.
     try (ResultSet rs = s.executeQuery("WITH up AS (INSERT INTO " + WINDOWED_WORD_COUNTS
         + " SELECT window_start, window_end, word, sum(count) FROM " + WINDOW_DELTAS
@@ -457,13 +459,14 @@ public final class LiveStore implements AutoCloseable {
         + WINDOWED_WORD_COUNTS + ".count + EXCLUDED.count"
         + " RETURNING window_start, window_end, word, count),"
         + " staged AS (INSERT INTO " + STAGE_WINDOWED + " SELECT * FROM up WHERE count >= "
-        + w.minCount() + ") SELECT count(*) FROM up")) {
+        + w.minCount() + ") SELECT count(*), min(window_start) FROM up")) {
       rs.next();
       added = rs.getLong(1);
+      first = rs.getObject(2, OffsetDateTime.class);
     }
     OffsetDateTime max = maxEventTime == null
         || (batchMax != null && batchMax.isAfter(maxEventTime)) ? batchMax : maxEventTime;
-    return new Applied(added, late, max);
+    return new Applied(added, late, max, first);
   }
 
   /**
